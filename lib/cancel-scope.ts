@@ -1,0 +1,308 @@
+/**
+ * Cancel scopes: the single mechanism behind `task.cancel()`, `timeout`, `moveOnAfter`,
+ * `waitFor`, `shield`, task groups and `gather` (Trio's design).
+ *
+ * The problem: JavaScript's `catch` catches everything, so an edge-triggered cancellation
+ * (asyncio: one `CancelledError` thrown once) is lost by any `catch (e) {}` on the way, and the
+ * task runs on as if nothing happened.
+ *
+ * The solution: cancellation is a *state* of a scope, not an event. Once a scope is cancelled,
+ * every suspension inside it (that is not inside a shielded scope) raises `CancelledError`,
+ * until the scope is exited. The scope absorbs the `CancelledError` it caused when it leaves
+ * `run()`; if an enclosing scope is cancelled as well, the outermost cancelled one absorbs.
+ *
+ * Scopes form a tree: a scope's parent is the scope that was innermost in its task when it was
+ * entered, and a task's root scope hangs under the scope its group lives in (or nowhere, for a
+ * task created with `createTask`). Cancelling a scope walks its subtree, stopping at shielded
+ * scopes, and aborts the wait of each parked task whose innermost scope it reaches.
+ *
+ * @module
+ */
+
+import type { CancelReason } from "./cancel-reason.js";
+import { CancelledError, InvalidStateError } from "./errors.js";
+import type { EventLoop } from "./event-loop.js";
+import type { TimerHandle } from "./handle.js";
+import type { Operation } from "./operation.js";
+import { currentTask } from "./running.js";
+import type { Task } from "./task.js";
+
+const IDLE = 0;
+const ACTIVE = 1;
+const EXITED = 2;
+
+/** Options of {@link CancelScope}. */
+export interface CancelScopeOptions {
+  /** Absolute loop time (ms) at which the scope cancels itself; default: none. */
+  readonly deadline?: number;
+  /** Whether cancellation from enclosing scopes is kept out; default false. */
+  readonly shield?: boolean;
+}
+
+/**
+ * A region of code that can be cancelled as a whole: explicitly with {@link CancelScope.cancel},
+ * or when its {@link CancelScope.deadline} passes.
+ *
+ * **Cancellation:** while the scope is cancelled, every suspension inside it raises
+ * `CancelledError` (level-triggered: catching it does not help, the next suspension raises
+ * again); the error is absorbed when it leaves `run()`, which then returns `undefined`.
+ * A shielded scope keeps enclosing cancellations out until it is exited.
+ *
+ * @example
+ * ```ts
+ * const scope = new CancelScope({ deadline: getRunningLoop().time() + 100 });
+ * const result = yield* scope.run(slowWork()); // undefined if the deadline passed
+ * if (scope.cancelledCaught) console.log("gave up");
+ * ```
+ */
+export class CancelScope {
+  #deadline: number;
+  #shield: boolean;
+  #state: typeof IDLE | typeof ACTIVE | typeof EXITED = IDLE;
+  #reason: CancelReason | undefined; // set once, when cancel is called
+  #cancelledCaught = false;
+  #caughtError: CancelledError | undefined;
+  #deadlineTimer: TimerHandle | undefined;
+  #deadlineExpired = false;
+  #loop: EventLoop | undefined;
+  /** @internal Describes the scope in cancellation messages (`timeout(100)`); none for a task's root. */
+  _label: string | undefined = "CancelScope";
+
+  // The scope tree (see the module comment). Invariant: while ACTIVE, the scope is linked
+  // into its parent's child list; before and after, it is not.
+  /** @internal */
+  _parent: CancelScope | undefined;
+  /** @internal */
+  _owner: Task<unknown> | undefined;
+  #firstChild: CancelScope | undefined;
+  #prevSibling: CancelScope | undefined;
+  #nextSibling: CancelScope | undefined;
+
+  constructor(options: CancelScopeOptions = {}) {
+    const { deadline = Number.POSITIVE_INFINITY, shield = false } = options;
+    checkDeadline("CancelScope()", deadline);
+    if (typeof shield !== "boolean") throw new TypeError(`CancelScope() needs a boolean shield: received ${typeof shield}`);
+    this.#deadline = deadline;
+    this.#shield = shield;
+  }
+
+  /**
+   * Runs `body` inside the scope, in the current task.
+   *
+   * **Cancellation:** if the scope (or an enclosing one, unless shielded) is cancelled, the body
+   * gets `CancelledError` at its suspensions. When the error leaves the body and this scope is
+   * the outermost cancelled one, it is absorbed and `run` returns `undefined`.
+   *
+   * @param body - an Operation, or a function of the scope returning one.
+   * @throws {@link InvalidStateError} outside a task, or when the scope was already entered.
+   */
+  *run<T>(body: Operation<T> | ((scope: CancelScope) => Operation<T>)): Generator<import("./instruction.js").Instruction, T | undefined, unknown> {
+    const task = currentTask();
+    if (task === undefined) {
+      throw new InvalidStateError("CancelScope.run() must run inside a task: use it with yield* in a coroutine");
+    }
+    if (this.#state !== IDLE) {
+      throw new InvalidStateError(`CancelScope.run() was called on a scope that was already entered: create a new CancelScope for each run`);
+    }
+    task._enterScope(this);
+    this.#activate(task._loop);
+    try {
+      return yield* (typeof body === "function" ? body(this) : body);
+    } catch (error) {
+      if (error instanceof CancelledError && this.#absorbs()) {
+        this.#cancelledCaught = true;
+        this.#caughtError = error;
+        return undefined;
+      }
+      throw error;
+    } finally {
+      this.#deactivate();
+      task._exitScope(this);
+    }
+  }
+
+  /**
+   * Cancels the scope: every task parked inside it is woken with `CancelledError` (or keeps a
+   * result that was already handed to it), and every later suspension inside it raises.
+   * Calling it again, or after the scope exited, does nothing.
+   */
+  cancel(reason?: CancelReason | string): void {
+    if (this.#reason !== undefined) return;
+    const data: CancelReason =
+      typeof reason === "string" ? { source: "explicit", message: reason } : (reason ?? { source: "explicit" });
+    const labelled = this._label === undefined || data.scope !== undefined ? data : { ...data, scope: this._label };
+    this.#reason = withTask(labelled, this._owner);
+    this.#cancelDeadlineTimer();
+    if (this.#state === ACTIVE) this._deliver();
+  }
+
+  /** True once {@link CancelScope.cancel} was called, or the deadline passed while active. */
+  get cancelCalled(): boolean {
+    return this.#reason !== undefined;
+  }
+
+  /** True if this scope absorbed the `CancelledError` it caused. */
+  get cancelledCaught(): boolean {
+    return this.#cancelledCaught;
+  }
+
+  /** Why the scope was cancelled, or `undefined`. */
+  get cancelReason(): CancelReason | undefined {
+    return this.#reason;
+  }
+
+  /** Absolute loop time (ms) at which the scope cancels itself; `Infinity` for none. */
+  get deadline(): number {
+    return this.#deadline;
+  }
+
+  /** Moves the deadline; a deadline in the past cancels the scope (at once if it is active). */
+  set deadline(whenMs: number) {
+    checkDeadline("CancelScope.deadline", whenMs);
+    this.#deadline = whenMs;
+    if (this.#state === ACTIVE && this.#reason === undefined) this.#armDeadline();
+  }
+
+  /** Whether cancellation of enclosing scopes is kept out of this one. */
+  get shield(): boolean {
+    return this.#shield;
+  }
+
+  /** Turns the shield on or off; turning it off exposes the scope to a pending outer cancellation. */
+  set shield(on: boolean) {
+    if (typeof on !== "boolean") throw new TypeError(`CancelScope.shield must be a boolean: received ${typeof on}`);
+    const wasOn = this.#shield;
+    this.#shield = on;
+    // Dropping the shield exposes the scope to a cancellation already pending outside.
+    if (wasOn && !on && this.#state === ACTIVE && this._parent?._cancelling() !== undefined) this._deliver();
+  }
+
+  /** @internal True once the deadline passed while the scope was active. */
+  get _deadlineExpired(): boolean {
+    return this.#deadlineExpired;
+  }
+
+  /** @internal The error the scope absorbed. */
+  get _caughtError(): CancelledError | undefined {
+    return this.#caughtError;
+  }
+
+  /** @internal True once the scope has been exited. */
+  get _exited(): boolean {
+    return this.#state === EXITED;
+  }
+
+  /**
+   * @internal The scope whose cancellation applies here (this one or an enclosing one, up to a
+   * shield), or undefined. This is the level-triggered check made at every suspension.
+   */
+  _cancelling(): CancelScope | undefined {
+    let scope: CancelScope | undefined = this;
+    while (scope !== undefined) {
+      if (scope.#reason !== undefined) return scope;
+      if (scope.#shield) return undefined;
+      scope = scope._parent;
+    }
+    return undefined;
+  }
+
+  /** @internal A fresh error for a suspension cancelled by this scope. */
+  _newError(): CancelledError {
+    return new CancelledError(this.#reason);
+  }
+
+  /** @internal Links the scope under `parent` (a task's root scope is entered this way too). */
+  _link(parent: CancelScope | undefined, owner: Task<unknown>): void {
+    this._parent = parent;
+    this._owner = owner;
+    this.#state = ACTIVE;
+    if (parent === undefined) return;
+    const first = parent.#firstChild;
+    this.#nextSibling = first;
+    if (first !== undefined) first.#prevSibling = this;
+    parent.#firstChild = this;
+  }
+
+  /** @internal Unlinks the scope from the tree. */
+  _unlink(): void {
+    this.#state = EXITED;
+    const parent = this._parent;
+    if (parent === undefined) return;
+    const prev = this.#prevSibling;
+    const next = this.#nextSibling;
+    if (prev === undefined) parent.#firstChild = next;
+    else prev.#nextSibling = next;
+    if (next !== undefined) next.#prevSibling = prev;
+    this.#prevSibling = this.#nextSibling = undefined;
+  }
+
+  /**
+   * @internal Aborts the wait of every parked task in this subtree (not behind a shield).
+   * Iterative, so deep trees cannot overflow the stack.
+   */
+  _deliver(): void {
+    const stack: CancelScope[] = [this];
+    for (;;) {
+      const scope = stack.pop();
+      if (scope === undefined) return;
+      const owner = scope._owner;
+      if (owner !== undefined && owner._innermostScope() === scope) owner._abortWait();
+      for (let child = scope.#firstChild; child !== undefined; child = child.#nextSibling) {
+        // A shielded child keeps us out; an already cancelled one delivered its own.
+        if (!child.#shield && child.#reason === undefined) stack.push(child);
+      }
+    }
+  }
+
+  #absorbs(): boolean {
+    if (this.#reason === undefined) return false;
+    // The outermost cancelled scope catches: an enclosing cancellation wins, unless we shield.
+    return this.#shield || this._parent?._cancelling() === undefined;
+  }
+
+  #activate(loop: EventLoop): void {
+    this.#loop = loop;
+    if (this.#reason !== undefined) return; // cancelled before it was entered: raises at once
+    this.#armDeadline();
+  }
+
+  #deactivate(): void {
+    this.#cancelDeadlineTimer();
+  }
+
+  #armDeadline(): void {
+    this.#cancelDeadlineTimer();
+    const loop = this.#loop!;
+    if (this.#deadline === Number.POSITIVE_INFINITY) return;
+    if (this.#deadline <= loop.time()) this._expire();
+    else this.#deadlineTimer = loop.callAt(this.#deadline, expire, this);
+  }
+
+  /** @internal The deadline passed. */
+  _expire(): void {
+    this.#deadlineTimer = undefined;
+    if (this.#state !== ACTIVE) return;
+    this.#deadlineExpired = true;
+    this.cancel({ source: "deadline" });
+  }
+
+  #cancelDeadlineTimer(): void {
+    this.#deadlineTimer?.cancel();
+    this.#deadlineTimer = undefined;
+  }
+}
+
+// A module function rather than a per-scope arrow: a closure per scope costs more than the
+// scope itself, and most scopes (every task's root) never arm a deadline.
+function expire(scope: CancelScope): void {
+  scope._expire();
+}
+
+function withTask(reason: CancelReason, owner: Task<unknown> | undefined): CancelReason {
+  return reason.task !== undefined || owner === undefined ? reason : { ...reason, task: owner.name };
+}
+
+function checkDeadline(where: string, whenMs: number): void {
+  if (typeof whenMs !== "number") throw new TypeError(`${where} needs a deadline in ms (a number): received ${typeof whenMs}`);
+  if (Number.isNaN(whenMs)) throw new RangeError(`${where} needs a deadline in ms: received NaN`);
+}

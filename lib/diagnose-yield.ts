@@ -1,0 +1,45 @@
+/**
+ * Diagnoses a value that a coroutine yielded but that is not an instruction. The error is
+ * thrown back into the coroutine at the `yield`, so its stack points at the mistake.
+ *
+ * @module
+ */
+
+import { isOperation } from "./operation.js";
+
+function isThenable(value: unknown): boolean {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+function show(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === "function") return `function ${value.name || "(anonymous)"}`;
+  if (typeof value === "object" && value !== null) return value.constructor?.name ?? "object";
+  return String(value);
+}
+
+/** @internal The TypeError for a yielded value that is not an instruction, naming the likely mistake. */
+export function diagnoseYield(value: unknown): TypeError {
+  if (isThenable(value)) {
+    return new TypeError(
+      "a coroutine yielded a Promise: yieldio coroutines cannot wait on Promises directly; use `yield* fromPromise(promise)`",
+    );
+  }
+  if (isOperation(value)) {
+    return new TypeError(
+      `a coroutine yielded an Operation (${show(value)}) with \`yield\`: use \`yield*\` to run it (\`yield* op\`, not \`yield op\`); to run several at once use \`yield* gather(a, b)\`, not \`yield* [a, b]\``,
+    );
+  }
+  if (typeof value === "function") {
+    return new TypeError(
+      `a coroutine yielded ${show(value)}: call it and run the result with \`yield*\` (\`yield* work()\`, not \`yield work\`)`,
+    );
+  }
+  return new TypeError(
+    `a coroutine yielded a bare value (${show(value)}): coroutines only yield through yieldio operations; use \`yield*\` with one (\`yield* sleep(10)\`), or \`return\` the value`,
+  );
+}

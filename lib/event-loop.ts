@@ -1,0 +1,800 @@
+/**
+ * EventLoop: the scheduler. It owns the ready queue and the timer heap; the selector owns
+ * waiting and time; tasks are clients of both.
+ *
+ * One pass (asyncio's `_run_once`, libuv's `uv_run` iteration) is five named phases:
+ *   1. drop cancelled timers at the heap's head        `#dropCancelledTimers`
+ *   2. compute the poll timeout: 0 if anything is ready (or the loop is stopping), else until
+ *      the earliest timer, else forever (`null`)        `#pollTimeout`
+ *   3. poll: `selector.select(timeout)`; callbacks of ready file objects are appended to the
+ *      ready queue                                       `#poll`, `#queueIoCallbacks`
+ *   4. move due timers to the ready queue, in deadline order, equal deadlines in scheduling
+ *      order                                             `#queueDueTimers`
+ *   5. run a snapshot of the ready queue: what is scheduled while it runs waits for the next
+ *      pass, after the next poll, so a task that keeps yielding cannot starve I/O or timers
+ *                                                        `#runReadySnapshot`
+ * Invariants: the ready queue holds each task at most once (see `task.ts`); the heap never
+ * holds more cancelled timers than live ones (past a small size); `#waiting` is true exactly
+ * while a Promise from `select` is outstanding, and then every new piece of work wakes it.
+ *
+ * Hosting on Node: passes run back to back, synchronously, while work is ready; every
+ * {@link BUDGET_MS} ms the loop hands control back to Node (`setImmediate`), so sockets, timers
+ * and Promises outside the loop keep flowing. When idle, it waits on the selector's Promise.
+ *
+ * "If you are adding a feature, don't add it to the kernel" (curio): combinators, primitives
+ * and interop use Futures, tasks, cancel scopes and the trap protocol, never this file's state.
+ *
+ * @module
+ */
+
+import { performance } from "node:perf_hooks";
+import type { Executor, WorkRef } from "../executors/executor.js";
+import type { Selector, SelectResult } from "../selectors/selector.js";
+import { EVENT_READ, EVENT_WRITE } from "../selectors/selector.js";
+import { InvalidStateError } from "./errors.js";
+import { Future } from "./future.js";
+import { Handle, TimerHandle } from "./handle.js";
+import type { Runnable } from "./handle.js";
+import type { Operation } from "./operation.js";
+import { isOperation } from "./operation.js";
+import { _peekRunningLoop, _swapRunningLoop } from "./running.js";
+import { Task } from "./task.js";
+import type { InternalTaskOptions, TaskOptions } from "./task.js";
+import { TimerHeap } from "./timer-heap.js";
+import { NodeSelectorFactory } from "./default-selector.js";
+
+/** The longest stretch (ms) the loop runs before handing control back to Node. */
+export const BUDGET_MS = 5;
+/** Passes (or callbacks) between two looks at the host clock for the budget. */
+const CLOCK_CHECK_EVERY = 64;
+
+/**
+ * What the loop reports to its exception handler: a message and, where they apply, the
+ * exception, the task, the future and the handle involved.
+ */
+export interface ExceptionContext {
+  /** What happened. */
+  readonly message: string;
+  /** The error, if there is one. */
+  readonly exception?: unknown;
+  /** The task involved. */
+  readonly task?: Task<unknown>;
+  /** The future involved. */
+  readonly future?: Future<unknown>;
+  /** The callback handle involved. */
+  readonly handle?: Handle;
+}
+
+/**
+ * Receives errors that have no caller: a callback that threw, an exception nobody retrieved,
+ * a task still pending at close.
+ */
+export type ExceptionHandler = (context: ExceptionContext, loop: EventLoop) => void;
+
+/** Options of {@link EventLoop}. */
+export interface EventLoopOptions {
+  /** How the loop waits and tells time; default `NodeSelector`. */
+  readonly selector?: Selector;
+  /** Debug mode: slow callbacks, creation stacks, swallowed cancellations are reported. */
+  readonly debug?: boolean;
+  /** Start tasks eagerly (up to their first suspension) unless `createTask` says otherwise. */
+  readonly eagerTasks?: boolean;
+  /** The exception handler to start with (see {@link EventLoop.setExceptionHandler}). */
+  readonly exceptionHandler?: ExceptionHandler;
+}
+
+/** @internal The data the loop keeps in each selector key. */
+interface IoHandlers {
+  reader: Handle | undefined;
+  writer: Handle | undefined;
+}
+
+function checkCallback(where: string, callback: unknown): void {
+  if (typeof callback !== "function") {
+    throw new TypeError(`${where} needs a function to call: received ${callback === null ? "null" : typeof callback}`);
+  }
+}
+
+function checkTime(where: string, name: string, value: unknown): asserts value is number {
+  if (typeof value !== "number") throw new TypeError(`${where} needs ${name} as a number of ms: received ${typeof value}`);
+  if (Number.isNaN(value)) throw new RangeError(`${where} needs ${name} as a number of ms: received NaN`);
+}
+
+function isThenable<T>(value: unknown): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+/**
+ * The event loop: runs callbacks and tasks, waits through its selector, keeps timers.
+ * Most programs never touch it directly: `run(main)` creates one, runs `main`, and closes it.
+ *
+ * @example
+ * ```ts
+ * const loop = new EventLoop({ selector: new VirtualSelector() });
+ * loop.callLater(100, () => loop.stop());
+ * await loop.runForever();
+ * console.log(loop.time()); // 100
+ * loop.close();
+ * ```
+ */
+export class EventLoop {
+  readonly #selector: Selector;
+  // The ready queue and its spare: phase 5 swaps them to take a snapshot without copying.
+  #ready: Runnable[] = [];
+  #spare: Runnable[] = [];
+  readonly #timers = new TimerHeap();
+  #timerSeq = 0;
+  #running = false;
+  #stopping = false;
+  #closed = false;
+  #waiting = false; // a Promise from select() is outstanding
+  #onStop: ((error?: unknown) => void) | undefined;
+  #exceptionHandler: ExceptionHandler | null = null;
+  #debug: boolean;
+  #eagerTasks: boolean;
+  #defaultExecutor: Executor | undefined;
+  // Pending tasks, as an intrusive doubly linked list (no allocation per task).
+  #firstTask: Task<unknown> | undefined;
+  #taskCount = 0;
+  /** @internal Failed futures whose exception nobody retrieved yet; reported at close. */
+  readonly _unretrievedFailures = new Set<Future<unknown>>();
+  /** In debug mode, a callback or task step longer than this (ms) is reported. */
+  slowCallbackDurationMs = 100;
+
+  constructor(options: EventLoopOptions = {}) {
+    this.#selector = options.selector ?? NodeSelectorFactory.create();
+    this.#debug = options.debug ?? false;
+    this.#eagerTasks = options.eagerTasks ?? false;
+    if (options.exceptionHandler !== undefined) this.setExceptionHandler(options.exceptionHandler);
+  }
+
+  /** The loop's clock, in milliseconds (the selector's). */
+  time(): number {
+    return this.#selector.time();
+  }
+
+  /** Debug mode: slow callbacks, creation stacks and swallowed cancellations are reported. */
+  get debug(): boolean {
+    return this.#debug;
+  }
+
+  /** Turns debug mode on or off. */
+  set debug(on: boolean) {
+    this.#debug = on;
+  }
+
+  /** The selector the loop waits with. */
+  get selector(): Selector {
+    return this.#selector;
+  }
+
+  // ---- scheduling callbacks ---------------------------------------------------------------
+
+  /**
+   * Schedules `callback(...args)` for the next pass. Callbacks run in the order scheduled.
+   *
+   * @example
+   * ```ts
+   * loop.callSoon((name) => console.log(`hello ${name}`), "world");
+   * ```
+   */
+  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+    checkCallback("callSoon()", callback);
+    this.#checkOpen("callSoon()");
+    const handle = new Handle(callback as (...args: never[]) => unknown, args, this);
+    this._schedule(handle);
+    return handle;
+  }
+
+  /**
+   * Schedules `callback(...args)` after `delayMs` ms of loop time. A negative delay is due at
+   * once; callbacks due at the same time run in the order scheduled.
+   *
+   * @throws TypeError for a non-number delay, RangeError for NaN.
+   * @example
+   * ```ts
+   * const timer = loop.callLater(100, () => console.log("100 ms later"));
+   * ```
+   */
+  callLater<A extends unknown[]>(delayMs: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
+    checkTime("callLater()", "delayMs", delayMs);
+    checkCallback("callLater()", callback);
+    return this.#callAt(this.time() + delayMs, callback, args);
+  }
+
+  /**
+   * Schedules `callback(...args)` at loop time `whenMs`.
+   *
+   * @throws TypeError for a non-number time, RangeError for NaN.
+   * @example
+   * ```ts
+   * loop.callAt(loop.time() + 50, () => console.log("at +50 ms"));
+   * ```
+   */
+  callAt<A extends unknown[]>(whenMs: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
+    checkTime("callAt()", "whenMs", whenMs);
+    checkCallback("callAt()", callback);
+    return this.#callAt(whenMs, callback, args);
+  }
+
+  #callAt(whenMs: number, callback: (...args: never[]) => unknown, args: readonly unknown[]): TimerHandle {
+    this.#checkOpen("callAt()");
+    const timer = new TimerHandle(whenMs, this._nextTimerSeq(), callback, args, this);
+    this._addTimer(timer);
+    return timer;
+  }
+
+  // ---- futures and tasks -------------------------------------------------------------------
+
+  /**
+   * A new pending Future bound to this loop.
+   *
+   * @example
+   * ```ts
+   * const future = loop.createFuture<string>();
+   * loop.callLater(10, () => future.setResult("ready"));
+   * ```
+   */
+  createFuture<T>(): Future<T> {
+    return new Future<T>(this);
+  }
+
+  /**
+   * Wraps an Operation in a Task scheduled on this loop. Lazy by default (the body starts on
+   * the next pass); with `eager: true` on a running loop, the body runs at once up to its
+   * first suspension.
+   *
+   * **Cancellation:** the task is not owned by its creator: cancel it with `task.cancel()`.
+   * `run()` cancels whatever is left when its main operation ends.
+   *
+   * @throws TypeError if `op` is not an Operation (with a hint for a Promise or a function).
+   * @example
+   * ```ts
+   * const task = loop.createTask(worker(), { name: "worker" });
+   * ```
+   */
+  createTask<T>(op: Operation<T>, options?: TaskOptions): Task<T> {
+    return this._createTask(op, options);
+  }
+
+  /** @internal `createTask` with the kernel's options (a task group's scope). */
+  _createTask<T>(op: Operation<T>, options?: InternalTaskOptions): Task<T> {
+    checkOperation("createTask()", op);
+    this.#checkOpen("createTask()");
+    const task = new Task<T>(op, this, options);
+    this.#linkTask(task as Task<unknown>);
+    const eager = options?.eager ?? this.#eagerTasks;
+    if (eager && _peekRunningLoop() === this) task._run();
+    else this._schedule(task);
+    return task;
+  }
+
+  // ---- running -------------------------------------------------------------------------------
+
+  /**
+   * Runs the loop until `op` completes, and returns (a Promise of) its result. A bare
+   * Operation is wrapped in a task; a Future or Task is waited on as it is.
+   *
+   * **Cancellation:** the loop stops when `op` is done; cancel it through its task.
+   *
+   * @throws {@link InvalidStateError} if the loop is closed or already running, or when called
+   *   from inside a running loop's step.
+   * @example
+   * ```ts
+   * const value = await loop.runUntilComplete(main());
+   * ```
+   */
+  runUntilComplete<T>(op: Operation<T>): Promise<T> {
+    checkOperation("runUntilComplete()", op);
+    this.#checkCanRun("runUntilComplete()");
+    const future = op instanceof Future ? (op as Future<T>) : this.createTask(op);
+    return new Promise<T>((resolve, reject) => {
+      const stopWhenDone = (): void => this.stop();
+      future.addDoneCallback(stopWhenDone);
+      this.#start((error) => {
+        future.removeDoneCallback(stopWhenDone);
+        if (error !== undefined) reject(error);
+        else if (!future.done()) reject(new InvalidStateError("the event loop stopped before the operation completed"));
+        else {
+          if (future._outcomeIsError()) reject(future._outcomeValue());
+          else resolve(future._outcomeValue() as T);
+        }
+      });
+    });
+  }
+
+  /**
+   * Runs the loop until {@link EventLoop.stop} is called.
+   *
+   * @throws {@link InvalidStateError} as for {@link EventLoop.runUntilComplete}.
+   * @example
+   * ```ts
+   * loop.callLater(1000, () => loop.stop());
+   * await loop.runForever();
+   * ```
+   */
+  runForever(): Promise<void> {
+    this.#checkCanRun("runForever()");
+    return new Promise<void>((resolve, reject) => {
+      this.#start((error) => (error === undefined ? resolve() : reject(error)));
+    });
+  }
+
+  /**
+   * Stops the loop after the current pass. Calling it when the loop is not running makes the
+   * next run stop after one pass (as asyncio).
+   *
+   * @example
+   * ```ts
+   * loop.callLater(100, () => loop.stop());
+   * ```
+   */
+  stop(): void {
+    this.#stopping = true;
+    this.#wakeSelector();
+  }
+
+  /** True while `runForever` or `runUntilComplete` is running. */
+  isRunning(): boolean {
+    return this.#running;
+  }
+
+  /** True once {@link EventLoop.close} was called. */
+  isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Closes the loop: reports tasks still pending and exceptions never retrieved to the
+   * exception handler, drops every callback and timer, closes the selector and shuts the
+   * default executor down without waiting. Closing twice is harmless.
+   *
+   * @throws {@link InvalidStateError} while the loop is running.
+   * @example
+   * ```ts
+   * await loop.runUntilComplete(main());
+   * loop.close();
+   * ```
+   */
+  close(): void {
+    if (this.#running) throw new InvalidStateError("close() was called on a running event loop: stop it first");
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const task of this._pendingTasks()) {
+      this.callExceptionHandler({
+        message: `${task._describe()} was still pending when the loop closed (waiting on ${task.waitingOn})${task._creationStack === undefined ? "" : `\n${task._creationStack}`}`,
+        task,
+      });
+    }
+    for (const future of this._unretrievedFailures) {
+      this.callExceptionHandler({
+        message: `${future._describe()} exception was never retrieved`,
+        exception: future.exception(),
+        future,
+      });
+    }
+    this._unretrievedFailures.clear();
+    this.#ready = [];
+    this.#spare = [];
+    this.#timers.clear();
+    this.#selector.close();
+    const executor = this.#defaultExecutor;
+    this.#defaultExecutor = undefined;
+    executor?.shutdown({ wait: false });
+  }
+
+  // ---- I/O -----------------------------------------------------------------------------------
+
+  /**
+   * Calls `callback(...args)` on every pass while `fileobj` is readable (level-triggered).
+   * Replaces a previous reader of the same object.
+   *
+   * @example
+   * ```ts
+   * loop.addReader(file, () => console.log("readable"));
+   * ```
+   */
+  addReader<A extends unknown[]>(fileobj: object, callback: (...args: A) => unknown, ...args: A): Handle {
+    return this.#addIo("addReader()", fileobj, EVENT_READ, callback, args);
+  }
+
+  /** Stops watching `fileobj` for reading. @returns whether it was watched. */
+  removeReader(fileobj: object): boolean {
+    return this.#removeIo(fileobj, EVENT_READ);
+  }
+
+  /**
+   * Calls `callback(...args)` on every pass while `fileobj` is writable (level-triggered).
+   *
+   * @example
+   * ```ts
+   * loop.addWriter(stream, () => flush());
+   * ```
+   */
+  addWriter<A extends unknown[]>(fileobj: object, callback: (...args: A) => unknown, ...args: A): Handle {
+    return this.#addIo("addWriter()", fileobj, EVENT_WRITE, callback, args);
+  }
+
+  /** Stops watching `fileobj` for writing. @returns whether it was watched. */
+  removeWriter(fileobj: object): boolean {
+    return this.#removeIo(fileobj, EVENT_WRITE);
+  }
+
+  #addIo(where: string, fileobj: object, event: number, callback: (...args: never[]) => unknown, args: readonly unknown[]): Handle {
+    checkCallback(where, callback);
+    this.#checkOpen(where);
+    const handle = new Handle(callback, args, this);
+    const key = this.#selector.getKey(fileobj);
+    if (key === undefined) {
+      const handlers: IoHandlers = event === EVENT_READ ? { reader: handle, writer: undefined } : { reader: undefined, writer: handle };
+      this.#selector.register(fileobj, event, handlers);
+    } else {
+      const handlers = key.data as IoHandlers;
+      const old = event === EVENT_READ ? handlers.reader : handlers.writer;
+      old?.cancel();
+      if (event === EVENT_READ) handlers.reader = handle;
+      else handlers.writer = handle;
+      this.#selector.modify(fileobj, key.events | event, handlers);
+    }
+    return handle;
+  }
+
+  #removeIo(fileobj: object, event: number): boolean {
+    const key = this.#selector.getKey(fileobj);
+    if (key === undefined || (key.events & event) === 0) return false;
+    const handlers = key.data as IoHandlers;
+    const handle = event === EVENT_READ ? handlers.reader : handlers.writer;
+    handle?.cancel();
+    if (event === EVENT_READ) handlers.reader = undefined;
+    else handlers.writer = undefined;
+    const remaining = key.events & ~event;
+    if (remaining === 0) this.#selector.unregister(fileobj);
+    else this.#selector.modify(fileobj, remaining, handlers);
+    return true;
+  }
+
+  // ---- errors ---------------------------------------------------------------------------------
+
+  /**
+   * Sets the function that receives errors with no caller; `null` restores the default, which
+   * logs to stderr.
+   *
+   * @example
+   * ```ts
+   * const reports: ExceptionContext[] = [];
+   * loop.setExceptionHandler((context) => reports.push(context));
+   * ```
+   */
+  setExceptionHandler(handler: ExceptionHandler | null): void {
+    if (handler !== null) checkCallback("setExceptionHandler()", handler);
+    this.#exceptionHandler = handler;
+  }
+
+  /** The current exception handler, or `null` for the default. */
+  getExceptionHandler(): ExceptionHandler | null {
+    return this.#exceptionHandler;
+  }
+
+  /**
+   * Reports an error with no caller to the exception handler. If the handler itself throws,
+   * both are logged by the default handler; the loop goes on either way.
+   *
+   * @example
+   * ```ts
+   * loop.callExceptionHandler({ message: "background job failed", exception: error });
+   * ```
+   */
+  callExceptionHandler(context: ExceptionContext): void {
+    const handler = this.#exceptionHandler;
+    if (handler === null) return defaultExceptionHandler(context);
+    try {
+      handler(context, this);
+    } catch (error) {
+      defaultExceptionHandler({ message: "the exception handler threw", exception: error });
+      defaultExceptionHandler(context);
+    }
+  }
+
+  // ---- executors -----------------------------------------------------------------------------
+
+  /**
+   * Sets the executor used by `runInExecutor(null, ...)`; `close()` and `run()` shut it down.
+   *
+   * @example
+   * ```ts
+   * loop.setDefaultExecutor(new ThreadPoolExecutor({ maxWorkers: 4 }));
+   * ```
+   */
+  setDefaultExecutor(executor: Executor): void {
+    if (typeof (executor as Partial<Executor> | null)?.submit !== "function") {
+      throw new TypeError("setDefaultExecutor() needs an Executor (an object with submit() and shutdown())");
+    }
+    this.#defaultExecutor = executor;
+  }
+
+  /** The default executor, if one was set. */
+  getDefaultExecutor(): Executor | undefined {
+    return this.#defaultExecutor;
+  }
+
+  /**
+   * Runs `fn(...args)` on `executor` (`null`: the default executor) and waits for its result.
+   *
+   * **Cancellation:** cancelling the waiting task cancels the job's Future: a queued job never
+   * runs, a running one is told through its AbortSignal (or its worker is terminated), and the
+   * task resumes once the executor has settled the Future.
+   *
+   * @throws {@link InvalidStateError} for `null` when no default executor was set.
+   * @example
+   * ```ts
+   * const digest = yield* loop.runInExecutor(null, hash, data);
+   * ```
+   */
+  *runInExecutor<A extends readonly unknown[], R>(
+    executor: Executor | null,
+    fn: WorkRef<A, R>,
+    ...args: A
+  ): Generator<import("./instruction.js").Instruction, R, unknown> {
+    const chosen = executor ?? this.#defaultExecutor;
+    if (chosen === undefined) {
+      throw new InvalidStateError(
+        "runInExecutor(null, ...) needs a default executor: pass RunOptions.executor to run(), or call loop.setDefaultExecutor()",
+      );
+    }
+    return yield* chosen.submit(fn, args);
+  }
+
+  // ---- kernel internals (used by Future, Task, TimerHandle) ------------------------------------
+
+  /** @internal Appends to the ready queue; wakes the selector if the loop is waiting. */
+  _schedule(runnable: Runnable): void {
+    this.#ready.push(runnable);
+    if (this.#waiting) this.#wakeSelector();
+  }
+
+  /** @internal */
+  _nextTimerSeq(): number {
+    return this.#timerSeq++;
+  }
+
+  /** @internal */
+  _addTimer(timer: TimerHandle): void {
+    this.#timers.push(timer);
+    if (this.#waiting) this.#wakeSelector(); // the earliest deadline may have moved
+  }
+
+  /** @internal A timer still in the heap was cancelled. */
+  _timerCancelled(_timer: TimerHandle): void {
+    this.#timers.noteCancelled();
+  }
+
+  /** @internal Number of live (not cancelled) timers. */
+  _liveTimerCount(): number {
+    return this.#timers.size - this.#timers.cancelledCount;
+  }
+
+  /** @internal Number of timers in the heap (live and cancelled), for tests of the heap bound. */
+  _timerCount(): number {
+    return this.#timers.size;
+  }
+
+  /** @internal Number of callbacks and tasks on the ready queue. */
+  _readyCount(): number {
+    return this.#ready.length;
+  }
+
+  /** @internal The pending tasks. */
+  _pendingTasks(): Set<Task<unknown>> {
+    const tasks = new Set<Task<unknown>>();
+    for (let task = this.#firstTask; task !== undefined; task = task._nextTask) tasks.add(task);
+    return tasks;
+  }
+
+  /** @internal Number of pending tasks. */
+  _pendingTaskCount(): number {
+    return this.#taskCount;
+  }
+
+  /** @internal A task finished: unlink it from the pending list. */
+  _taskDone(task: Task<unknown>): void {
+    const prev = task._prevTask;
+    const next = task._nextTask;
+    if (prev === undefined) this.#firstTask = next;
+    else prev._nextTask = next;
+    if (next !== undefined) next._prevTask = prev;
+    task._prevTask = task._nextTask = undefined;
+    this.#taskCount--;
+  }
+
+  #linkTask(task: Task<unknown>): void {
+    const first = this.#firstTask;
+    task._nextTask = first;
+    if (first !== undefined) first._prevTask = task;
+    this.#firstTask = task;
+    this.#taskCount++;
+  }
+
+  // ---- the driver ------------------------------------------------------------------------------
+
+  #checkOpen(where: string): void {
+    if (this.#closed) throw new InvalidStateError(`${where} was called on a closed event loop: create a new loop or use run()`);
+  }
+
+  #checkCanRun(where: string): void {
+    this.#checkOpen(where);
+    if (this.#running) throw new InvalidStateError(`${where} was called while the event loop is already running`);
+    if (_peekRunningLoop() !== undefined) {
+      throw new InvalidStateError(
+        `${where} was called from inside a running event loop's step: a coroutine cannot start a nested loop; use yield* to run the operation`,
+      );
+    }
+  }
+
+  #start(onStop: (error?: unknown) => void): void {
+    this.#running = true;
+    this.#onStop = onStop;
+    this.#batch(undefined);
+  }
+
+  #halt(error?: unknown): void {
+    this.#running = false;
+    this.#stopping = false;
+    this.#waiting = false;
+    const onStop = this.#onStop;
+    this.#onStop = undefined;
+    onStop?.(error);
+  }
+
+  /**
+   * Runs passes back to back until the loop stops, must wait, or has used its time budget.
+   * `events` is the answer of an asynchronous poll that ended the previous stretch.
+   */
+  readonly #batch = (events: SelectResult | undefined): void => {
+    this.#waiting = false;
+    if (!this.#running) return; // closed or failed while the poll was pending
+    const previousLoop = _swapRunningLoop(this);
+    try {
+      const budgetEnd = performance.now() + BUDGET_MS;
+      let sinceClockCheck = 0;
+      for (;;) {
+        if (events === undefined) {
+          if (this.#stopping) return this.#halt();
+          const polled = this.#poll();
+          if (isThenable<SelectResult>(polled)) {
+            this.#waiting = true;
+            polled.then(this.#batch, this.#fail);
+            return;
+          }
+          events = polled;
+        }
+        this.#queueIoCallbacks(events);
+        events = undefined;
+        this.#queueDueTimers();
+        sinceClockCheck += this.#runReadySnapshot() + 1;
+        if (sinceClockCheck >= CLOCK_CHECK_EVERY) {
+          sinceClockCheck = 0;
+          if (performance.now() >= budgetEnd) {
+            setImmediate(this.#batch, undefined);
+            return;
+          }
+        }
+      }
+    } catch (error) {
+      this.#fail(error);
+    } finally {
+      _swapRunningLoop(previousLoop);
+    }
+  };
+
+  readonly #fail = (error: unknown): void => {
+    this.#halt(error);
+  };
+
+  /** Phases 1–3: drop cancelled timers, compute the timeout, ask the selector. */
+  #poll(): SelectResult | Promise<SelectResult> {
+    this.#dropCancelledTimers();
+    return this.#selector.select(this.#pollTimeout());
+  }
+
+  /** Phase 1. */
+  #dropCancelledTimers(): void {
+    this.#timers.dropCancelledHead();
+  }
+
+  /** Phase 2: the poll-timeout rule, in one place. */
+  #pollTimeout(): number | null {
+    if (this.#ready.length > 0 || this.#stopping) return 0;
+    const next = this.#timers.peek();
+    if (next === undefined) return null;
+    const timeoutMs = next._when - this.time();
+    if (timeoutMs <= 0) return 0;
+    return Number.isFinite(timeoutMs) ? timeoutMs : null;
+  }
+
+  /** Phase 3 (second half): the callbacks of ready file objects join the ready queue. */
+  #queueIoCallbacks(events: SelectResult): void {
+    for (const [key, mask] of events) {
+      const handlers = key.data as IoHandlers;
+      if ((mask & EVENT_READ) !== 0 && handlers.reader !== undefined && !handlers.reader.cancelled()) this.#ready.push(handlers.reader);
+      if ((mask & EVENT_WRITE) !== 0 && handlers.writer !== undefined && !handlers.writer.cancelled()) this.#ready.push(handlers.writer);
+    }
+  }
+
+  /** Phase 4: due timers join the ready queue, earliest first, ties in scheduling order. */
+  #queueDueTimers(): void {
+    const timers = this.#timers;
+    if (timers.size === 0) return;
+    const now = this.time();
+    for (;;) {
+      const timer = timers.peek();
+      if (timer === undefined || timer._when > now) return;
+      timers.pop();
+      if (!timer.cancelled()) this.#ready.push(timer);
+    }
+  }
+
+  /** Phase 5: runs the snapshot; returns how many entries ran. */
+  #runReadySnapshot(): number {
+    const batch = this.#ready;
+    const count = batch.length;
+    if (count === 0) return 0;
+    // Whatever is scheduled from here on lands in the other array: the next pass.
+    this.#ready = this.#spare;
+    if (this.#debug) this.#runTimed(batch, count);
+    else {
+      let index = 0;
+      while (index < count) {
+        try {
+          for (; index < count; index++) batch[index]!._run();
+        } catch (error) {
+          index++;
+          this.callExceptionHandler({ message: "an entry of the ready queue threw", exception: error });
+        }
+      }
+    }
+    batch.length = 0;
+    this.#spare = batch;
+    return count;
+  }
+
+  #runTimed(batch: Runnable[], count: number): void {
+    for (let index = 0; index < count; index++) {
+      const entry = batch[index]!;
+      const started = performance.now();
+      try {
+        entry._run();
+      } catch (error) {
+        this.callExceptionHandler({ message: "an entry of the ready queue threw", exception: error });
+      }
+      const tookMs = performance.now() - started;
+      if (tookMs >= this.slowCallbackDurationMs) {
+        const what = entry instanceof Task ? `step of ${entry._describe()}` : "callback";
+        this.callExceptionHandler({ message: `slow ${what} took ${tookMs.toFixed(1)} ms`, ...(entry instanceof Task ? { task: entry } : {}) });
+      }
+    }
+  }
+
+  #wakeSelector(): void {
+    if (!this.#waiting) return;
+    this.#waiting = false;
+    this.#selector.wake();
+  }
+}
+
+function checkOperation(where: string, op: unknown): void {
+  if (isOperation(op)) return;
+  if (isThenable(op)) {
+    throw new TypeError(`${where} was given a Promise: wrap it as an Operation with fromPromise(promise)`);
+  }
+  if (typeof op === "function") {
+    throw new TypeError(`${where} was given a function (${op.name || "anonymous"}): call it and pass the result, e.g. ${where.slice(0, -2)}(${op.name || "work"}())`);
+  }
+  throw new TypeError(`${where} needs an Operation (a generator object, a Future or a Task): received ${op === null ? "null" : typeof op}`);
+}
+
+/** The default exception handler: logs the message and the error's stack to stderr. */
+function defaultExceptionHandler(context: ExceptionContext): void {
+  const error = context.exception;
+  const detail = error instanceof Error ? `\n${error.stack ?? String(error)}` : error === undefined ? "" : `\n${String(error)}`;
+  process.stderr.write(`yieldio: ${context.message}${detail}\n`);
+}

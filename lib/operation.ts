@@ -1,0 +1,58 @@
+/**
+ * What a coroutine is, in types. Users write `function*` and compose with `yield*`, so
+ * TypeScript infers every result type; the kernel only ever sees {@link Instruction}s.
+ *
+ * @module
+ */
+
+import type { Instruction } from "./instruction.js";
+
+/**
+ * Anything that can be run with `yield*` inside a coroutine: a generator object such as
+ * `worker(1)`, a {@link Future}, a {@link Task}, or the result of any yieldio function that waits.
+ *
+ * @typeParam T - what `yield*` returns.
+ * @example
+ * ```ts
+ * function* twice(op: () => Operation<number>): Coroutine<number> {
+ *   return (yield* op()) + (yield* op());
+ * }
+ * ```
+ */
+export interface Operation<T> {
+  /** Starts the operation: each call returns a fresh iterator of instructions. */
+  [Symbol.iterator](): Iterator<Instruction, T, unknown>;
+}
+
+/**
+ * The type of a generator function's result when it is a coroutine: annotate `function*` with it.
+ *
+ * @typeParam T - the value the coroutine returns.
+ * @example
+ * ```ts
+ * function* worker(): Coroutine<number> {
+ *   yield* sleep(10);
+ *   return 1;
+ * }
+ * ```
+ */
+export type Coroutine<T> = Generator<Instruction, T, unknown>;
+
+/**
+ * True for objects that can be run with `yield*`: they have a `[Symbol.iterator]` method and
+ * are not arrays or strings (an array of operations is a diagnosed mistake: run several at once with `gather`).
+ *
+ * @example
+ * ```ts
+ * isOperation(sleep(1)); // true
+ * isOperation([sleep(1)]); // false
+ * ```
+ */
+export function isOperation(value: unknown): value is Operation<unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function"
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * `shield`: run an operation that outer cancellation cannot interrupt.
+ *
+ * @module
+ */
+
+import { CancelScope } from "./cancel-scope.js";
+import type { Instruction } from "./instruction.js";
+import type { Operation } from "./operation.js";
+
+/**
+ * Runs `op` in a shielded cancel scope: cancellation of the enclosing scopes (and of the task)
+ * does not interrupt it, and the caller waits for its result. Use it for cleanup that must
+ * suspend: `finally { yield* shield(connection.close()) }`.
+ *
+ * Different from asyncio's `shield`, which returns at once on cancellation and lets the inner
+ * work go on detached: ours waits, which is what cleanup needs.
+ *
+ * **Cancellation:** a cancellation that arrives while `op` runs stays pending and is raised at
+ * the caller's next suspension after `shield` returns. Bound a shielded operation with its own
+ * timeout if it may hang (`shield(timeout(1000, close()))`).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   yield* serve(connection);
+ * } finally {
+ *   yield* shield(connection.flushAndClose());
+ * }
+ * ```
+ */
+export function* shield<T>(op: Operation<T>): Generator<Instruction, T, unknown> {
+  const scope = new CancelScope({ shield: true });
+  scope._label = "shield()";
+  // Nobody else holds the scope, so it cannot be cancelled itself and never absorbs: the
+  // result is the body's.
+  return (yield* scope.run(op)) as T;
+}

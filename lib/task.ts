@@ -1,0 +1,483 @@
+/**
+ * Task: a coroutine driven by the loop, and a Future of its result.
+ *
+ * `Task#_run` is the only place where a coroutine is resumed (`next` or `throw`): it runs the
+ * coroutine up to its next suspension, interpreting the instructions of the trap protocol in
+ * one exhaustive `switch`.
+ *
+ * Invariant (the task's stage): exactly one of
+ * - NOT_STARTED: on the ready queue, its body not yet entered;
+ * - SCHEDULED: on the ready queue, with a resume (a value, an error, or "check cancellation");
+ * - RUNNING: its coroutine is executing;
+ * - PARKED: waiting on exactly one thing (in `#slot`: a timer, a future, or a Waiter), not on
+ *   the ready queue (PARKED_ABORTING: and the wait was asked to abort, but completes by itself);
+ * - DONE: finished; the Future is settled and the root cancel scope unlinked.
+ * So a task is never on the ready queue twice, and a late wake-up for a wait it already left
+ * is dropped by the identity check `#isParkedOn(what)`.
+ *
+ * Discussion: the "check" resume is how level-triggered cancellation stays cheap. A task that
+ * gives way (`yieldNow`), whose wait was withdrawn, or that suspends inside an already cancelled
+ * scope, is scheduled with SCHEDULED_CHECK: when it runs, it looks up its scopes once and either
+ * raises `CancelledError` or carries on. No error is built unless it is thrown, and a retry loop
+ * that swallows cancellation gives way for a pass each time instead of freezing the loop.
+ *
+ * @module
+ */
+
+import { CancelScope } from "./cancel-scope.js";
+import type { CancelReason } from "./cancel-reason.js";
+import { diagnoseYield } from "./diagnose-yield.js";
+import { CancelledError, InvalidStateError } from "./errors.js";
+import type { EventLoop } from "./event-loop.js";
+import { FUTURE_CANCELLED, FUTURE_FULFILLED, FUTURE_REJECTED, Future } from "./future.js";
+import { TimerHandle } from "./handle.js";
+import { AwaitInstruction, isInstruction } from "./instruction.js";
+import type { Instruction, SleepInstruction } from "./instruction.js";
+import type { Operation } from "./operation.js";
+import { _swapCurrentTask } from "./running.js";
+import { Waiter } from "./waiter.js";
+
+// The task's stage. A scheduled task's stage also says how it resumes; a parked task's says
+// whether its wait was already asked to abort.
+const NOT_STARTED = 0;
+const SCHEDULED_VALUE = 1; // send #slot
+const SCHEDULED_ERROR = 2; // throw #slot
+const SCHEDULED_CHECK = 3; // throw CancelledError if a scope is cancelled, else send #slot
+const RUNNING = 4;
+const PARKED = 5;
+const PARKED_ABORTING = 6; // parked, and its wait refused to withdraw: it completes by itself
+const DONE = 7;
+type Stage = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+type ResumeMode = typeof SCHEDULED_VALUE | typeof SCHEDULED_ERROR | typeof SCHEDULED_CHECK;
+
+/** What a parked task waits on. */
+type Parking = SleepTimer | AwaitInstruction | Waiter<unknown>;
+
+/** Rarely needed per-task data, allocated on first use to keep the common task small. */
+interface TaskExtras {
+  cancelRequests: number;
+  cancelledSuspensions: number;
+  creationStack: string | undefined;
+}
+
+/** In debug mode, a task raising this many cancelled suspensions in a row is reported. */
+const SWALLOW_REPORT_THRESHOLD = 100;
+
+let taskCounter = 0;
+
+/** Options of `createTask`. */
+export interface TaskOptions {
+  /** The task's name; default `Task-N`. */
+  readonly name?: string;
+  /** Run the body at once, up to its first suspension; default: the loop's `eagerTasks`. */
+  readonly eager?: boolean;
+}
+
+/** @internal Options only the kernel and task groups pass. */
+export interface InternalTaskOptions extends TaskOptions {
+  /** The scope the task's root scope hangs under (a task group's scope). */
+  readonly parentScope?: CancelScope;
+}
+
+/** The timer of a `sleep`: it resumes its task directly, without a callback. */
+class SleepTimer extends TimerHandle {
+  readonly task: Task<unknown>;
+  readonly value: unknown;
+
+  constructor(whenMs: number, seq: number, task: Task<unknown>, value: unknown) {
+    super(whenMs, seq, noop, [], task._loop);
+    this.task = task;
+    this.value = value;
+  }
+
+  override _run(): void {
+    if (!this.cancelled()) this.task._resumeFromTimer(this);
+  }
+}
+
+function noop(): void {}
+
+/**
+ * A coroutine scheduled on an event loop, and the {@link Future} of its result. Create one with
+ * `createTask(op)` (or `loop.createTask`, or a task group's `createTask`).
+ *
+ * **Cancellation:** `task.cancel()` cancels the task's root cancel scope: its current wait is
+ * withdrawn at once (unless what it waited for was already handed over), and every suspension
+ * raises `CancelledError` until the coroutine ends. A task cancelled before its first step never
+ * runs its body. `yield* task` from another task: cancelling the waiter cancels this task too,
+ * and the waiter resumes once this task has unwound.
+ *
+ * @typeParam T - the coroutine's result.
+ * @example
+ * ```ts
+ * const task = createTask(worker(1), { name: "worker-1" });
+ * yield* sleep(10);
+ * task.cancel("no longer needed");
+ * const outcome = yield* gatherSettled(task);
+ * ```
+ */
+export class Task<T> extends Future<T> {
+  // Discussion: a task is the per-spawn cost of the runtime, so its fields are few. The stage
+  // folds in the resume mode; one slot holds what the stage needs; the root scope is found by
+  // walking up from the innermost one; rare data lives in #extras.
+  readonly #coroutine: Iterator<Instruction, T, unknown>;
+  #name: string | number; // a number N stands for "Task-N"
+  #stage: Stage = NOT_STARTED;
+  // Invariant: the resume value or error when SCHEDULED_*, the Parking when PARKED*, else
+  // undefined.
+  #slot: unknown = undefined;
+  // Invariant: either undefined (no scope yet: most tasks are never cancelled, enter no scope
+  // and belong to no group) or the innermost active scope; the root scope is the outermost one
+  // owned by this task, and it is linked under the task group's scope, if any.
+  #innermost: CancelScope | undefined = undefined;
+  #extras: TaskExtras | undefined = undefined;
+  /** @internal The loop's intrusive list of pending tasks. */
+  _prevTask: Task<unknown> | undefined = undefined;
+  /** @internal */
+  _nextTask: Task<unknown> | undefined = undefined;
+
+  /** @internal Where the task was created, in debug mode. */
+  get _creationStack(): string | undefined {
+    return this.#extras?.creationStack;
+  }
+
+  /** @internal Use `createTask()`. */
+  constructor(op: Operation<T>, loop: EventLoop, options?: InternalTaskOptions) {
+    super(loop);
+    this.#coroutine = op[Symbol.iterator]();
+    this.#name = options?.name ?? ++taskCounter;
+    if (options?.parentScope !== undefined) this.#createRootScope(options.parentScope);
+    if (loop.debug) this.#getExtras().creationStack = new Error("task created here").stack;
+  }
+
+  /** The task's name: the one given to `createTask`, or `Task-N` (N increasing per process). */
+  get name(): string {
+    const name = this.#name;
+    return typeof name === "number" ? `Task-${name}` : name;
+  }
+
+  /** Renames the task (for messages, traces and task dumps). */
+  set name(name: string) {
+    if (typeof name !== "string") throw new TypeError(`Task.name must be a string: received ${typeof name}`);
+    this.#name = name;
+  }
+
+  /**
+   * Requests cancellation: cancels the task's root scope. A parked wait is withdrawn at once;
+   * the task raises `CancelledError` at its current or next suspension. A task that returns
+   * without suspending again ends with its value.
+   *
+   * **Cancellation:** this is the cancellation; see the class comment.
+   *
+   * @param message - shown in the `CancelledError`'s message.
+   * @returns `false` if the task is already done.
+   */
+  override cancel(message?: string): boolean {
+    return this._cancelWithReason(message === undefined ? { source: "explicit" } : { source: "explicit", message });
+  }
+
+  /** How many cancellation requests the task has received (asyncio's `cancelling()`). */
+  cancelling(): number {
+    return this.#extras?.cancelRequests ?? 0;
+  }
+
+  /** Tasks complete through their coroutine. @throws {@link InvalidStateError} always. */
+  override setResult(_value: T): void {
+    throw new InvalidStateError(`setResult() was called on ${this._describe()}: a task's result comes from its coroutine`);
+  }
+
+  /** Tasks complete through their coroutine. @throws {@link InvalidStateError} always. */
+  override setException(_error: unknown): void {
+    throw new InvalidStateError(`setException() was called on ${this._describe()}: a task's result comes from its coroutine`);
+  }
+
+  /** What the task is waiting for (`sleep(100)`, `queue.get()`), or its stage. */
+  get waitingOn(): string {
+    const stage = this.#stage;
+    if (stage === NOT_STARTED) return "not started";
+    if (stage === RUNNING) return "running";
+    if (stage === DONE) return "done";
+    if (stage !== PARKED && stage !== PARKED_ABORTING) return "scheduled";
+    const parked = this.#slot as Parking;
+    if (parked instanceof SleepTimer) return `sleep until ${parked.when()}`;
+    if (parked instanceof AwaitInstruction) return parked.description;
+    return parked._wait.description;
+  }
+
+  /** @internal */
+  override _describe(): string {
+    return `Task ${this.name}`;
+  }
+
+  /** @internal Cancels the root scope with a reason (shutdown, signal ...). */
+  _cancelWithReason(reason: CancelReason): boolean {
+    if (this.#stage === DONE) return false;
+    this.#getExtras().cancelRequests++;
+    this.#rootScope().cancel(reason);
+    return true;
+  }
+
+  /** @internal The innermost active scope, if any. */
+  _innermostScope(): CancelScope | undefined {
+    return this.#innermost;
+  }
+
+  /** @internal */
+  _enterScope(scope: CancelScope): void {
+    scope._link(this.#innermost ?? this.#createRootScope(undefined), this as Task<unknown>);
+    this.#innermost = scope;
+  }
+
+  /** The outermost scope owned by this task, created if there is none yet. */
+  #rootScope(): CancelScope {
+    let scope = this.#innermost;
+    if (scope === undefined) return this.#createRootScope(undefined);
+    while (scope._parent !== undefined && scope._parent._owner === (this as Task<unknown>)) scope = scope._parent;
+    return scope;
+  }
+
+  #createRootScope(parent: CancelScope | undefined): CancelScope {
+    const root = new CancelScope();
+    root._label = undefined;
+    root._link(parent, this as Task<unknown>);
+    this.#innermost = root;
+    return root;
+  }
+
+  #getExtras(): TaskExtras {
+    return (this.#extras ??= { cancelRequests: 0, cancelledSuspensions: 0, creationStack: undefined });
+  }
+
+  /** The scope whose cancellation applies to this task's current suspension, if any. */
+  #cancelling(): CancelScope | undefined {
+    const innermost = this.#innermost;
+    return innermost === undefined ? undefined : innermost._cancelling();
+  }
+
+  /** @internal */
+  _exitScope(scope: CancelScope): void {
+    if (this.#innermost !== scope) {
+      throw new InvalidStateError(`a cancel scope was exited out of order in ${this._describe()}: scopes must nest`);
+    }
+    scope._unlink();
+    this.#innermost = scope._parent!;
+  }
+
+  /**
+   * @internal The task's scope was cancelled while it may be parked: abort the wait. Either it
+   * is withdrawn (the task is scheduled to raise), or it completes by itself later.
+   */
+  _abortWait(): void {
+    if (this.#stage !== PARKED) return;
+    this.#stage = PARKED_ABORTING;
+    const parked = this.#slot as Parking;
+    let withdrawn: boolean;
+    if (parked instanceof SleepTimer) {
+      parked.cancel();
+      withdrawn = true;
+    } else if (parked instanceof AwaitInstruction) {
+      if (parked.cancelsTarget) {
+        // asyncio's rule: cancelling the awaiter cancels the awaited. We resume when it is
+        // done, which for a task means once it has unwound.
+        const reason = this.#cancelling()?.cancelReason;
+        parked.future.cancel(reason?.message);
+        withdrawn = false;
+      } else {
+        parked.future._removeWaiter(this as Task<unknown>);
+        withdrawn = true;
+      }
+    } else {
+      withdrawn = parked._abort();
+    }
+    if (withdrawn) this.#schedule(SCHEDULED_CHECK, undefined);
+  }
+
+  /** @internal A waiter this task parked on was woken. */
+  _resumeFromWaiter(waiter: Waiter<unknown>, isError: boolean, value: unknown): boolean {
+    if (!this.#isParkedOn(waiter)) return false; // a late completion for a wait already left
+    this.#schedule(isError ? SCHEDULED_ERROR : SCHEDULED_VALUE, value);
+    return true;
+  }
+
+  /** @internal A future this task parked on is done. */
+  _wakeFromFuture(future: Future<unknown>): void {
+    const parked = this.#slot;
+    if (!(parked instanceof AwaitInstruction) || parked.future !== future || !this.#isParkedOn(parked)) return;
+    this.#schedule(future._outcomeIsError() ? SCHEDULED_ERROR : SCHEDULED_VALUE, future._outcomeValue());
+  }
+
+  /** @internal The sleep timer fired: step at once (the timer already went through the ready queue). */
+  _resumeFromTimer(timer: SleepTimer): void {
+    if (!this.#isParkedOn(timer)) return;
+    this.#stage = SCHEDULED_VALUE;
+    this.#slot = timer.value;
+    this._run();
+  }
+
+  /** @internal Called by the loop from the ready queue. */
+  _run(): void {
+    let mode = this.#stage;
+    let value = this.#slot;
+    this.#slot = undefined;
+    if (mode === NOT_STARTED) {
+      const cancelling = this.#cancelling();
+      if (cancelling !== undefined) {
+        // Cancelled before its first step: the body never runs.
+        this.#coroutine.return?.(undefined as T);
+        this.#finish(SCHEDULED_ERROR, cancelling._newError());
+        return;
+      }
+      mode = SCHEDULED_VALUE;
+    } else if (mode === SCHEDULED_CHECK) {
+      const cancelling = this.#cancelling();
+      if (cancelling === undefined) mode = SCHEDULED_VALUE;
+      else {
+        mode = SCHEDULED_ERROR;
+        value = cancelling._newError();
+      }
+    } else if (mode !== SCHEDULED_VALUE && mode !== SCHEDULED_ERROR) {
+      return; // not scheduled (done): a stale entry
+    }
+    this.#stage = RUNNING;
+    const previous = _swapCurrentTask(this as Task<unknown>);
+    try {
+      this.#step(mode, value);
+    } finally {
+      _swapCurrentTask(previous);
+    }
+  }
+
+  #step(mode: ResumeMode, value: unknown): void {
+    const coroutine = this.#coroutine;
+    for (;;) {
+      let result: IteratorResult<Instruction, T>;
+      try {
+        // The only place where a coroutine is resumed.
+        result = mode === SCHEDULED_ERROR ? throwInto(coroutine, value) : coroutine.next(value);
+      } catch (error) {
+        this.#finish(SCHEDULED_ERROR, error);
+        return;
+      }
+      if (result.done === true) {
+        this.#finish(SCHEDULED_VALUE, result.value);
+        return;
+      }
+      const instruction = result.value;
+      if (!isInstruction(instruction)) {
+        mode = SCHEDULED_ERROR;
+        value = diagnoseYield(instruction);
+        continue;
+      }
+      if (instruction.kind === "current-task") {
+        mode = SCHEDULED_VALUE;
+        value = this;
+        continue;
+      }
+      // Every other instruction is a suspension: level-triggered cancellation is checked here.
+      if (this.#cancelling() !== undefined) {
+        this.#noteCancelledSuspension();
+        this.#schedule(SCHEDULED_CHECK, undefined);
+        return;
+      }
+      if (this.#extras !== undefined) this.#extras.cancelledSuspensions = 0;
+      switch (instruction.kind) {
+        case "yield-now":
+          this.#schedule(SCHEDULED_CHECK, undefined);
+          return;
+        case "sleep":
+          if (instruction.delayMs <= 0) this.#schedule(SCHEDULED_CHECK, instruction.value);
+          else this.#parkOnTimer(instruction);
+          return;
+        case "await": {
+          const future = instruction.future;
+          if (future === (this as Future<unknown>)) {
+            mode = SCHEDULED_ERROR;
+            value = new InvalidStateError(`${this._describe()} awaited itself: a task cannot wait for its own result`);
+            continue;
+          }
+          if (future.done()) {
+            mode = future._outcomeIsError() ? SCHEDULED_ERROR : SCHEDULED_VALUE;
+            value = future._outcomeValue();
+            continue;
+          }
+          this.#park(instruction);
+          future._addWaiter(this as Task<unknown>);
+          return;
+        }
+        case "suspend": {
+          const waiter = new Waiter(this as Task<unknown>, instruction.wait);
+          this.#park(waiter);
+          try {
+            instruction.wait.park(waiter);
+          } catch (error) {
+            if (!this.#isParkedOn(waiter)) throw error; // woken, then threw: a broken primitive
+            this.#slot = undefined;
+            this.#stage = RUNNING;
+            mode = SCHEDULED_ERROR;
+            value = error;
+            continue;
+          }
+          return;
+        }
+        default:
+          return assertNever(instruction);
+      }
+    }
+  }
+
+  #park(what: Parking): void {
+    this.#stage = PARKED;
+    this.#slot = what;
+  }
+
+  #isParkedOn(what: Parking): boolean {
+    return (this.#stage === PARKED || this.#stage === PARKED_ABORTING) && this.#slot === what;
+  }
+
+  #parkOnTimer(instruction: SleepInstruction): void {
+    const loop = this._loop;
+    const timer = new SleepTimer(loop.time() + instruction.delayMs, loop._nextTimerSeq(), this as Task<unknown>, instruction.value);
+    this.#park(timer);
+    loop._addTimer(timer);
+  }
+
+  #schedule(mode: ResumeMode, value: unknown): void {
+    this.#stage = mode;
+    this.#slot = value;
+    this._loop._schedule(this);
+  }
+
+  #noteCancelledSuspension(): void {
+    if (!this._loop.debug || ++this.#getExtras().cancelledSuspensions !== SWALLOW_REPORT_THRESHOLD) return;
+    this._loop.callExceptionHandler({
+      message: `${this._describe()} suspended ${SWALLOW_REPORT_THRESHOLD} times in a row inside a cancelled scope: it is probably catching CancelledError and retrying; let CancelledError propagate`,
+      task: this as Task<unknown>,
+    });
+  }
+
+  #finish(mode: typeof SCHEDULED_VALUE | typeof SCHEDULED_ERROR, value: unknown): void {
+    this.#stage = DONE;
+    this.#slot = undefined;
+    if (this.#innermost !== undefined) {
+      // Only an iterator that is not a generator can end without running its `finally`s and
+      // so leave scopes entered; unlinking the root detaches them all the same.
+      const root = this.#rootScope();
+      this.#innermost = root;
+      root._unlink();
+    }
+    this._loop._taskDone(this as Task<unknown>);
+    if (mode === SCHEDULED_VALUE) this._settle(FUTURE_FULFILLED, value);
+    else if (value instanceof CancelledError) this._settle(FUTURE_CANCELLED, value);
+    else this._settle(FUTURE_REJECTED, value);
+  }
+}
+
+function throwInto<T>(coroutine: Iterator<Instruction, T, unknown>, error: unknown): IteratorResult<Instruction, T> {
+  if (coroutine.throw !== undefined) return coroutine.throw(error);
+  coroutine.return?.(undefined as T);
+  throw error;
+}
+
+function assertNever(value: never): never {
+  throw new TypeError(`unknown instruction ${String((value as { kind?: unknown }).kind)}`);
+}

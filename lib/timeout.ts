@@ -1,0 +1,163 @@
+/**
+ * Time limits: `timeout`, `timeoutAt`, `moveOnAfter`, `moveOnAt`, all one cancel scope with a
+ * deadline (Trio's `fail_after` / `move_on_after`, asyncio's `timeout`).
+ *
+ * On expiry the scope is cancelled; once the body has unwound, the scope absorbs its
+ * `CancelledError` and we either throw `TimeoutError` (its `cause` is that error) or return
+ * `undefined`. Nested limits that expire together: only the outermost expired scope absorbs,
+ * so only it converts (see `cancel-scope.ts`). A body that returns normally, even after
+ * expiry (it swallowed the cancellation, or ran shielded), returns its value.
+ *
+ * @module
+ */
+
+import { CancelScope } from "./cancel-scope.js";
+import { InvalidStateError, TimeoutError } from "./errors.js";
+import type { Instruction } from "./instruction.js";
+import type { Operation } from "./operation.js";
+import { getRunningLoop } from "./running.js";
+
+/** A body of a time limit: an Operation, or a function of the {@link Timeout} returning one. */
+export type TimeoutBody<T> = Operation<T> | ((timeout: Timeout) => Operation<T>);
+
+/**
+ * The handle a time-limited body receives: read, move or disable its deadline.
+ *
+ * @example
+ * ```ts
+ * yield* timeout(100, function* (t) {
+ *   yield* connect();
+ *   t.reschedule(getRunningLoop().time() + 1000); // more time once connected
+ *   yield* download();
+ * });
+ * ```
+ */
+export class Timeout {
+  readonly #scope: CancelScope;
+
+  /** @internal Created by the time-limit functions. */
+  constructor(scope: CancelScope) {
+    this.#scope = scope;
+  }
+
+  /** The deadline in absolute loop time (ms), or `null` when disabled. */
+  when(): number | null {
+    const deadline = this.#scope.deadline;
+    return deadline === Number.POSITIVE_INFINITY ? null : deadline;
+  }
+
+  /**
+   * Moves the deadline (absolute loop time, ms); `null` disables it. A deadline in the past
+   * cancels the body at its next suspension.
+   *
+   * @throws {@link InvalidStateError} once the time limit has finished.
+   */
+  reschedule(whenMs: number | null): void {
+    if (this.#scope._exited) {
+      throw new InvalidStateError("Timeout.reschedule() was called after the time limit finished: reschedule only inside its body");
+    }
+    if (whenMs !== null) checkMs("Timeout.reschedule()", "whenMs", whenMs);
+    this.#scope.deadline = whenMs ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** True once the deadline passed while the body was running (whether or not this limit converted). */
+  expired(): boolean {
+    return this.#scope._deadlineExpired;
+  }
+}
+
+function checkMs(where: string, name: string, value: unknown): void {
+  if (typeof value !== "number") throw new TypeError(`${where} needs ${name} as a number of ms or null: received ${typeof value}`);
+  if (Number.isNaN(value)) throw new RangeError(`${where} needs ${name} as a number of ms or null: received NaN`);
+}
+
+/** @internal The shared engine: run `body` in a scope with a deadline; on expiry throw or return undefined. */
+export function* withDeadline<T>(
+  whenMs: number | null,
+  body: TimeoutBody<T>,
+  label: string,
+  onExpiry: "throw" | "return",
+): Generator<Instruction, T | undefined, unknown> {
+  const scope = new CancelScope({ deadline: whenMs ?? Number.POSITIVE_INFINITY });
+  scope._label = label;
+  const handle = new Timeout(scope);
+  const result = yield* scope.run(typeof body === "function" ? () => body(handle) : body);
+  if (scope.cancelledCaught && scope.cancelReason?.source === "deadline" && onExpiry === "throw") {
+    throw new TimeoutError(`${label} expired: the operation did not finish before its deadline`, { cause: scope._caughtError });
+  }
+  return result;
+}
+
+function deadlineAfter(where: string, delayMs: number | null): number | null {
+  if (delayMs === null) return null;
+  checkMs(where, "delayMs", delayMs);
+  return getRunningLoop().time() + delayMs;
+}
+
+/**
+ * Runs `body` with a time limit of `delayMs` ms (`null`: none). On expiry the body is
+ * cancelled and, once it has unwound, `TimeoutError` is thrown.
+ *
+ * **Cancellation:** expiry cancels the body (every suspension in it raises `CancelledError`
+ * until it unwinds). Errors of the body pass through unchanged; cancellation from outside
+ * propagates as `CancelledError`; a body that returns normally returns its value.
+ *
+ * @throws {@link TimeoutError} on expiry; TypeError/RangeError for a bad delay.
+ * @example
+ * ```ts
+ * try {
+ *   const page = yield* timeout(5000, fetchPage(url));
+ * } catch (error) {
+ *   if (!(error instanceof TimeoutError)) throw error;
+ * }
+ * ```
+ */
+export function* timeout<T>(delayMs: number | null, body: TimeoutBody<T>): Generator<Instruction, T, unknown> {
+  return (yield* withDeadline(deadlineAfter("timeout()", delayMs), body, `timeout(${delayMs})`, "throw")) as T;
+}
+
+/**
+ * Like {@link timeout}, with an absolute deadline in loop time (`null`: none).
+ *
+ * **Cancellation:** as {@link timeout}.
+ *
+ * @example
+ * ```ts
+ * const deadline = getRunningLoop().time() + 60_000;
+ * for (const url of urls) yield* timeoutAt(deadline, fetchPage(url)); // one budget for all
+ * ```
+ */
+export function* timeoutAt<T>(whenMs: number | null, body: TimeoutBody<T>): Generator<Instruction, T, unknown> {
+  if (whenMs !== null) checkMs("timeoutAt()", "whenMs", whenMs);
+  return (yield* withDeadline(whenMs, body, `timeoutAt(${whenMs})`, "throw")) as T;
+}
+
+/**
+ * Runs `body` with a time limit of `delayMs` ms; on expiry the body is cancelled and
+ * `undefined` is returned instead of throwing (Trio's `move_on_after`).
+ *
+ * **Cancellation:** as {@link timeout}, but expiry is not an error.
+ *
+ * @example
+ * ```ts
+ * const reply = yield* moveOnAfter(1000, readReply()); // undefined after 1 s
+ * ```
+ */
+export function* moveOnAfter<T>(delayMs: number | null, body: TimeoutBody<T>): Generator<Instruction, T | undefined, unknown> {
+  return yield* withDeadline(deadlineAfter("moveOnAfter()", delayMs), body, `moveOnAfter(${delayMs})`, "return");
+}
+
+/**
+ * Like {@link moveOnAfter}, with an absolute deadline in loop time.
+ *
+ * **Cancellation:** as {@link moveOnAfter}.
+ *
+ * @example
+ * ```ts
+ * const reply = yield* moveOnAt(getRunningLoop().time() + 1000, readReply());
+ * ```
+ */
+export function* moveOnAt<T>(whenMs: number | null, body: TimeoutBody<T>): Generator<Instruction, T | undefined, unknown> {
+  if (whenMs !== null) checkMs("moveOnAt()", "whenMs", whenMs);
+  return yield* withDeadline(whenMs, body, `moveOnAt(${whenMs})`, "return");
+}

@@ -1,0 +1,61 @@
+/**
+ * `waitFor`: asyncio's `wait_for`, on a cancel scope.
+ *
+ * @module
+ */
+
+import { TimeoutError } from "./errors.js";
+import { Future } from "./future.js";
+import type { Instruction } from "./instruction.js";
+import type { Operation } from "./operation.js";
+import { getRunningLoop } from "./running.js";
+import { withDeadline } from "./timeout.js";
+
+/**
+ * Waits for `op` for at most `timeoutMs` ms (`null`: no limit). On timeout, `op` is cancelled,
+ * `waitFor` waits for it to unwind, then throws `TimeoutError`. With `timeoutMs <= 0`, an
+ * operation that has not started never starts, and a pending Task is cancelled at once.
+ *
+ * **Cancellation:** cancelling the caller cancels `op` (a Task or Future included) and waits
+ * for it to unwind, then raises `CancelledError`. If `op` returns normally despite the
+ * cancellation, its value is returned.
+ *
+ * @throws {@link TimeoutError} on timeout; TypeError/RangeError for a bad `timeoutMs`.
+ * @example
+ * ```ts
+ * const task = createTask(download(url));
+ * const body = yield* waitFor(task, 10_000);
+ * ```
+ */
+export function* waitFor<T>(op: Operation<T>, timeoutMs: number | null): Generator<Instruction, T, unknown> {
+  if (timeoutMs !== null) {
+    if (typeof timeoutMs !== "number") throw new TypeError(`waitFor() needs timeoutMs as a number or null: received ${typeof timeoutMs}`);
+    if (Number.isNaN(timeoutMs)) throw new RangeError("waitFor() needs timeoutMs as a number or null: received NaN");
+  }
+  const label = `waitFor(${timeoutMs})`;
+  if (timeoutMs !== null && timeoutMs <= 0) return yield* expireAtOnce(op, label);
+  const whenMs = timeoutMs === null ? null : getRunningLoop().time() + timeoutMs;
+  return (yield* withDeadline(whenMs, op, label, "throw")) as T;
+}
+
+function* expireAtOnce<T>(op: Operation<T>, label: string): Generator<Instruction, T, unknown> {
+  if (!(op instanceof Future)) {
+    // A generator that has not started: close it without running its body.
+    op[Symbol.iterator]().return?.(undefined as T);
+    throw new TimeoutError(`${label} expired before the operation started`);
+  }
+  const future = op as Future<T>;
+  if (future.done()) return future.result();
+  future.cancel();
+  yield future._awaitWithoutCancelling(); // let it unwind
+  if (future.cancelled()) {
+    let cause: unknown;
+    try {
+      future.result();
+    } catch (error) {
+      cause = error;
+    }
+    throw new TimeoutError(`${label} expired: the operation was cancelled`, { cause });
+  }
+  return future.result();
+}

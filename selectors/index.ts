@@ -1,0 +1,12 @@
+/**
+ * `yieldio/selectors`: how the event loop waits and tells time.
+ *
+ * @module
+ */
+
+export { EVENT_READ, EVENT_WRITE } from "./selector.js";
+export type { Selector, SelectorKey, SelectResult } from "./selector.js";
+export { BaseSelector, NOTHING_READY } from "./base-selector.js";
+export { NodeSelector, DefaultSelector } from "./node-selector.js";
+export { VirtualSelector } from "./virtual-selector.js";
+export { VirtualFile } from "./virtual-file.js";

@@ -1,0 +1,219 @@
+/**
+ * The default selector: Node's own libuv loop does the waiting.
+ *
+ * The problem: a JavaScript program cannot block in `epoll_wait` without freezing Node, and
+ * sockets, timers and Promises outside yieldio must keep flowing while it waits.
+ *
+ * The solution: `select(0)` answers synchronously from what Node already told us; a longer
+ * `select` returns a Promise settled by the first of (a) one host timer for the deadline, (b) a
+ * watched stream becoming ready, (c) `wake()`. The host timer is re-armed only when the
+ * deadline moves, and it is unref'd whenever no `select` is pending, so an idle loop never
+ * keeps the process alive by itself.
+ *
+ * File objects are Node streams (sockets, pipes, `Readable`/`Writable`). Readiness is
+ * level-triggered from the stream's state: readable while it has buffered data or has ended
+ * (after a `readable` event, at least once), writable while it does not need a drain.
+ *
+ * @module
+ */
+
+import { performance } from "node:perf_hooks";
+import { BaseSelector, NOTHING_READY } from "./base-selector.js";
+import { EVENT_READ, EVENT_WRITE } from "./selector.js";
+import type { SelectorKey, SelectResult } from "./selector.js";
+
+interface NodeStreamLike {
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  off(event: string, listener: (...args: unknown[]) => void): unknown;
+  readonly readableLength?: number;
+  readonly readableEnded?: boolean;
+  readonly writable?: boolean;
+  readonly writableNeedDrain?: boolean;
+  readonly destroyed?: boolean;
+}
+
+/** Per-registration state: the stream's listeners and a one-shot `readable` pulse. */
+interface Watch {
+  readonly listener: () => void;
+  readonly pulse: () => void;
+  // A `readable` event was seen and not yet reported: Node emits it at end of stream with an
+  // empty buffer, and the reader must be told once so that its read() can observe the end.
+  pulsed: boolean;
+}
+
+const STREAM_EVENTS = ["end", "close", "error", "drain", "finish"] as const;
+
+/**
+ * A selector on real time (`performance.now()`), waiting through Node's event loop.
+ *
+ * @example
+ * ```ts
+ * await run(main(), { selector: new NodeSelector() }); // the default
+ * ```
+ */
+export class NodeSelector extends BaseSelector {
+  #resolveWait: ((events: SelectResult) => void) | undefined;
+  #woken = false;
+  #hostTimer: NodeJS.Timeout | undefined;
+  #hostTimerDeadline = Number.NaN;
+  // Keys that may be ready: touched by a stream event, or ready at the last select.
+  #candidates = new Set<SelectorKey>();
+  #watches = new Map<object, Watch>();
+
+  /** Milliseconds from `performance.now()`. */
+  time(): number {
+    return performance.now();
+  }
+
+  /** Reports ready streams; otherwise waits through Node for up to `timeoutMs` (`null`: no limit). */
+  select(timeoutMs: number | null): SelectResult | Promise<SelectResult> {
+    const events = this.#collect();
+    if (events !== NOTHING_READY || this.#woken || timeoutMs === 0 || this.isClosed()) {
+      this.#woken = false;
+      return events;
+    }
+    return new Promise((resolve) => {
+      this.#resolveWait = resolve;
+      if (timeoutMs !== null) this.#armHostTimer(this.time() + timeoutMs);
+    });
+  }
+
+  /** Ends a pending `select()`, or makes the next one return at once. */
+  wake(): void {
+    if (this.#resolveWait === undefined) this.#woken = true;
+    else this.#finishWait();
+  }
+
+  /** Clears the host timer and every stream listener. */
+  override close(): void {
+    super.close();
+    this.#clearHostTimer();
+    this.#candidates.clear();
+    const resolve = this.#resolveWait;
+    this.#resolveWait = undefined;
+    resolve?.(NOTHING_READY);
+  }
+
+  protected checkFileObject(fileobj: object): void {
+    const stream = fileobj as Partial<NodeStreamLike>;
+    if (typeof stream.on !== "function" || typeof stream.off !== "function") {
+      throw new TypeError(
+        `NodeSelector can only watch Node streams (sockets, pipes, Readable/Writable): received ${fileobj.constructor?.name ?? "object"}`,
+      );
+    }
+  }
+
+  protected watch(key: SelectorKey): void {
+    const old = this.#watches.get(key.fileobj);
+    if (old !== undefined) this.#detach(key.fileobj, old);
+    for (const candidate of this.#candidates) if (candidate.fileobj === key.fileobj) this.#candidates.delete(candidate);
+    const watch: Watch = {
+      listener: () => this.#touch(key.fileobj),
+      pulse: () => {
+        watch.pulsed = true;
+        this.#touch(key.fileobj);
+      },
+      pulsed: false,
+    };
+    const stream = key.fileobj as NodeStreamLike;
+    if ((key.events & EVENT_READ) !== 0) stream.on("readable", watch.pulse);
+    for (const event of STREAM_EVENTS) stream.on(event, watch.listener);
+    this.#watches.set(key.fileobj, watch);
+    this.#candidates.add(key); // it may be ready already
+  }
+
+  protected unwatch(key: SelectorKey): void {
+    const watch = this.#watches.get(key.fileobj);
+    if (watch !== undefined) this.#detach(key.fileobj, watch);
+    this.#candidates.delete(key);
+  }
+
+  #detach(fileobj: object, watch: Watch): void {
+    const stream = fileobj as NodeStreamLike;
+    stream.off("readable", watch.pulse);
+    for (const event of STREAM_EVENTS) stream.off(event, watch.listener);
+    this.#watches.delete(fileobj);
+  }
+
+  #touch(fileobj: object): void {
+    const key = this.getKey(fileobj);
+    if (key === undefined) return;
+    this.#candidates.add(key);
+    if (this.#resolveWait !== undefined) this.#finishWait();
+  }
+
+  #collect(): SelectResult {
+    if (this.#candidates.size === 0) return NOTHING_READY;
+    let events: Array<readonly [SelectorKey, number]> | undefined;
+    for (const key of this.#candidates) {
+      const mask = this.#readyMask(key);
+      if (mask === 0) this.#candidates.delete(key);
+      else (events ??= []).push([key, mask]);
+    }
+    return events ?? NOTHING_READY;
+  }
+
+  #readyMask(key: SelectorKey): number {
+    const stream = key.fileobj as NodeStreamLike;
+    const watch = this.#watches.get(key.fileobj);
+    let mask = 0;
+    if ((key.events & EVENT_READ) !== 0) {
+      const readable =
+        (stream.readableLength ?? 0) > 0 || stream.readableEnded === true || stream.destroyed === true || watch?.pulsed === true;
+      if (watch !== undefined) watch.pulsed = false;
+      if (readable) mask |= EVENT_READ;
+    }
+    if ((key.events & EVENT_WRITE) !== 0) {
+      const writable = stream.destroyed === true || (stream.writable === true && stream.writableNeedDrain !== true);
+      if (writable) mask |= EVENT_WRITE;
+    }
+    return mask;
+  }
+
+  #finishWait(): void {
+    const resolve = this.#resolveWait;
+    if (resolve === undefined) return;
+    this.#resolveWait = undefined;
+    this.#hostTimer?.unref(); // armed for a deadline that may come back; must not hold the process
+    resolve(this.#collect());
+  }
+
+  #armHostTimer(deadline: number): void {
+    // Keep the armed timer when the deadline did not move (within the host's 1 ms grain): the
+    // loop recomputes the same deadline on every pass, and re-arming costs a libuv call.
+    if (this.#hostTimer !== undefined && Math.abs(this.#hostTimerDeadline - deadline) < 1) {
+      this.#hostTimer.ref();
+      return;
+    }
+    this.#clearHostTimer();
+    this.#hostTimerDeadline = deadline;
+    // Node rounds to whole ms and may fire up to 1 ms early; the loop then waits again.
+    this.#hostTimer = setTimeout(this.#onHostTimer, Math.max(1, Math.ceil(deadline - this.time())));
+  }
+
+  readonly #onHostTimer = (): void => {
+    this.#hostTimer = undefined;
+    this.#hostTimerDeadline = Number.NaN;
+    this.#finishWait();
+  };
+
+  #clearHostTimer(): void {
+    if (this.#hostTimer !== undefined) clearTimeout(this.#hostTimer);
+    this.#hostTimer = undefined;
+    this.#hostTimerDeadline = Number.NaN;
+  }
+}
+
+/**
+ * The best selector for this platform: {@link NodeSelector} on Node (a native poller over
+ * raw file descriptors may take its place later).
+ *
+ * @example
+ * ```ts
+ * const loop = new EventLoop({ selector: new DefaultSelector() });
+ * ```
+ */
+export const DefaultSelector: typeof NodeSelector = NodeSelector;
+
+/** The instance type of {@link DefaultSelector}. */
+export type DefaultSelector = NodeSelector;
