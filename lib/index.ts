@@ -43,3 +43,7 @@ export { run } from "./run.js";
 export type { RunOptions } from "./run.js";
 export { main } from "./main.js";
 export { fromPromise } from "./from-promise.js";
+
+// Structured concurrency (gather, gatherSettled, race, wait, asCompleted, taskGroup):
+
+// Synchronisation primitives and queues:
