@@ -40,6 +40,7 @@ import { isOperation } from "./operation.js";
 import { _peekRunningLoop, _swapRunningLoop } from "./running.js";
 import { Task } from "./task.js";
 import type { InternalTaskOptions, TaskOptions } from "./task.js";
+import { ReadyQueue } from "./ready-queue.js";
 import { TimerHeap } from "./timer-heap.js";
 import { NodeSelectorFactory } from "./default-selector.js";
 
@@ -119,9 +120,7 @@ function isThenable<T>(value: unknown): value is PromiseLike<T> {
  */
 export class EventLoop {
   readonly #selector: Selector;
-  // The ready queue and its spare: phase 5 swaps them to take a snapshot without copying.
-  #ready: Runnable[] = [];
-  #spare: Runnable[] = [];
+  readonly #ready = new ReadyQueue();
   readonly #timers = new TimerHeap();
   #timerSeq = 0;
   #running = false;
@@ -374,8 +373,7 @@ export class EventLoop {
       });
     }
     this._unretrievedFailures.clear();
-    this.#ready = [];
-    this.#spare = [];
+    this.#ready.clear();
     this.#timers.clear();
     this.#selector.close();
     const executor = this.#defaultExecutor;
@@ -660,12 +658,12 @@ export class EventLoop {
         if (events === undefined) {
           if (this.#stopping) return this.#halt();
           const polled = this.#poll();
-          if (isThenable<SelectResult>(polled)) {
+          if (!Array.isArray(polled)) {
             this.#waiting = true;
-            polled.then(this.#batch, this.#fail);
+            (polled as Promise<SelectResult>).then(this.#batch, this.#fail);
             return;
           }
-          events = polled;
+          events = polled as SelectResult;
         }
         this.#queueIoCallbacks(events);
         events = undefined;
@@ -713,7 +711,8 @@ export class EventLoop {
 
   /** Phase 3 (second half): the callbacks of ready file objects join the ready queue. */
   #queueIoCallbacks(events: SelectResult): void {
-    for (const [key, mask] of events) {
+    for (let index = 0; index < events.length; index++) {
+      const [key, mask] = events[index]!;
       const handlers = key.data as IoHandlers;
       if ((mask & EVENT_READ) !== 0 && handlers.reader !== undefined && !handlers.reader.cancelled()) this.#ready.push(handlers.reader);
       if ((mask & EVENT_WRITE) !== 0 && handlers.writer !== undefined && !handlers.writer.cancelled()) this.#ready.push(handlers.writer);
@@ -733,33 +732,25 @@ export class EventLoop {
     }
   }
 
-  /** Phase 5: runs the snapshot; returns how many entries ran. */
+  /**
+   * Phase 5: runs the snapshot (what is on the queue now; what is scheduled meanwhile waits for
+   * the next pass); returns how many entries ran.
+   */
   #runReadySnapshot(): number {
-    const batch = this.#ready;
-    const count = batch.length;
+    const count = this.#ready.length;
     if (count === 0) return 0;
-    // Whatever is scheduled from here on lands in the other array: the next pass.
-    this.#ready = this.#spare;
-    if (this.#debug) this.#runTimed(batch, count);
-    else {
-      let index = 0;
-      while (index < count) {
-        try {
-          for (; index < count; index++) batch[index]!._run();
-        } catch (error) {
-          index++;
-          this.callExceptionHandler({ message: "an entry of the ready queue threw", exception: error });
-        }
-      }
-    }
-    batch.length = 0;
-    this.#spare = batch;
+    if (this.#debug) this.#runTimed(count);
+    else this.#ready.runFirst(count, this.#reportReadyError);
     return count;
   }
 
-  #runTimed(batch: Runnable[], count: number): void {
+  readonly #reportReadyError = (error: unknown): void => {
+    this.callExceptionHandler({ message: "an entry of the ready queue threw", exception: error });
+  };
+
+  #runTimed(count: number): void {
     for (let index = 0; index < count; index++) {
-      const entry = batch[index]!;
+      const entry = this.#ready.shift()!;
       const started = performance.now();
       try {
         entry._run();

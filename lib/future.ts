@@ -54,7 +54,6 @@ export class Future<T> {
   // Either undefined (none yet), one listener, or an array of them (most futures have one).
   #listeners: Listener | Listener[] | undefined = undefined;
   #retrieved = false;
-  #awaitInstruction: AwaitInstruction | undefined;
   /** @internal */
   readonly _loop: EventLoop;
 
@@ -192,9 +191,9 @@ export class Future<T> {
    * already done returns (or throws) at once, without a pass.
    */
   [Symbol.iterator](): Iterator<Instruction, T, unknown> {
-    // The await instruction doubles as a stateless iterator (see AwaitInstruction): no
-    // generator is allocated per `yield*`.
-    return (this.#awaitInstruction ??= new AwaitInstruction(this as Future<unknown>, true)) as Iterator<Instruction, T, unknown>;
+    // The await instruction doubles as the iterator (see AwaitInstruction): one small,
+    // short-lived object per `yield*` instead of a generator, and nothing kept on the future.
+    return new AwaitInstruction(this as Future<unknown>, true) as Iterator<Instruction, T, unknown>;
   }
 
   /** @internal The instruction to wait without cancelling the future on abort. */

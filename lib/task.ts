@@ -120,7 +120,9 @@ export class Task<T> extends Future<T> {
   // Discussion: a task is the per-spawn cost of the runtime, so its fields are few. The stage
   // folds in the resume mode; one slot holds what the stage needs; the root scope is found by
   // walking up from the innermost one; rare data lives in #extras.
-  readonly #coroutine: Iterator<Instruction, T, unknown>;
+  // Released (replaced by FINISHED) when the task is done, so a finished task that is kept
+  // for its result does not keep its generator's frame alive.
+  #coroutine: Iterator<Instruction, T, unknown>;
   #name: string | number; // a number N stands for "Task-N"
   #stage: Stage = NOT_STARTED;
   // Invariant: the resume value or error when SCHEDULED_*, the Parking when PARKED*, else
@@ -458,6 +460,7 @@ export class Task<T> extends Future<T> {
   #finish(mode: typeof SCHEDULED_VALUE | typeof SCHEDULED_ERROR, value: unknown): void {
     this.#stage = DONE;
     this.#slot = undefined;
+    this.#coroutine = FINISHED as Iterator<Instruction, T, unknown>;
     if (this.#innermost !== undefined) {
       // Only an iterator that is not a generator can end without running its `finally`s and
       // so leave scopes entered; unlinking the root detaches them all the same.
@@ -471,6 +474,13 @@ export class Task<T> extends Future<T> {
     else this._settle(FUTURE_REJECTED, value);
   }
 }
+
+/** What a finished task holds instead of its coroutine. */
+const FINISHED: Iterator<Instruction, unknown, unknown> = {
+  next: () => {
+    throw new InvalidStateError("a finished task was resumed");
+  },
+};
 
 function throwInto<T>(coroutine: Iterator<Instruction, T, unknown>, error: unknown): IteratorResult<Instruction, T> {
   if (coroutine.throw !== undefined) return coroutine.throw(error);

@@ -72,7 +72,19 @@ export class Waiter<T> {
   /** @internal The task was cancelled: withdraw (true) or let the wait finish (false). */
   _abort(): boolean {
     const abort = this._wait.abort;
-    const withdrawn = abort === undefined ? true : abort.call(this._wait, this);
+    let withdrawn = true;
+    if (abort !== undefined) {
+      try {
+        withdrawn = abort.call(this._wait, this);
+      } catch (error) {
+        // A broken primitive must not break the cancellation that called it: withdraw.
+        this._task._loop.callExceptionHandler({
+          message: `abort() of wait ${this._wait.description} threw; the wait was withdrawn`,
+          exception: error,
+          task: this._task,
+        });
+      }
+    }
     if (withdrawn) this.#pending = false;
     return withdrawn;
   }

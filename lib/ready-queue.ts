@@ -1,0 +1,86 @@
+/**
+ * The loop's ready queue: a FIFO ring buffer of runnables (handles, timers, task steps).
+ *
+ * Discussion: the loop runs a *snapshot* of the queue on every pass. Two arrays swapped per
+ * pass would be simpler, but emptying an array (`length = 0`) is a runtime call in V8 and was
+ * the single largest cost of a pass in profiles; a ring buffer with head and tail counters
+ * never changes its array's length except to grow it.
+ *
+ * @module
+ */
+
+import type { Runnable } from "./handle.js";
+
+const INITIAL_CAPACITY = 1024; // a power of two
+
+/** @internal */
+export class ReadyQueue {
+  // Invariant: the entries are #items[#head & mask] .. #items[(#tail - 1) & mask], in order;
+  // every other slot is undefined (so the queue keeps nothing alive); the capacity
+  // (#items.length) is a power of two and #tail - #head <= capacity.
+  #items: Array<Runnable | undefined> = new Array<Runnable | undefined>(INITIAL_CAPACITY).fill(undefined);
+  #mask = INITIAL_CAPACITY - 1;
+  #head = 0;
+  #tail = 0;
+
+  /** Number of entries. */
+  get length(): number {
+    return this.#tail - this.#head;
+  }
+
+  push(entry: Runnable): void {
+    if (this.#tail - this.#head > this.#mask) this.#grow();
+    this.#items[this.#tail & this.#mask] = entry;
+    this.#tail++;
+  }
+
+  /**
+   * Runs the first `count` entries (the snapshot taken by the caller), in order. Entries pushed
+   * meanwhile stay for the next call. If an entry throws, the rest of the snapshot still runs
+   * and `onError` is told.
+   */
+  runFirst(count: number, onError: (error: unknown) => void): void {
+    const end = this.#head + count;
+    while (this.#head < end) {
+      try {
+        while (this.#head < end) {
+          const index = this.#head & this.#mask;
+          const entry = this.#items[index]!;
+          this.#items[index] = undefined;
+          this.#head++;
+          entry._run();
+        }
+      } catch (error) {
+        onError(error);
+      }
+    }
+  }
+
+  /** Removes and returns the first entry. */
+  shift(): Runnable | undefined {
+    if (this.#head === this.#tail) return undefined;
+    const index = this.#head & this.#mask;
+    const entry = this.#items[index];
+    this.#items[index] = undefined;
+    this.#head++;
+    return entry;
+  }
+
+  /** Drops every entry. */
+  clear(): void {
+    this.#items.fill(undefined);
+    this.#head = this.#tail = 0;
+  }
+
+  #grow(): void {
+    const old = this.#items;
+    const capacity = old.length * 2;
+    const items = new Array<Runnable | undefined>(capacity).fill(undefined);
+    const size = this.#tail - this.#head;
+    for (let offset = 0; offset < size; offset++) items[offset] = old[(this.#head + offset) & this.#mask];
+    this.#items = items;
+    this.#mask = capacity - 1;
+    this.#head = 0;
+    this.#tail = size;
+  }
+}
