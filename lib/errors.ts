@@ -29,10 +29,19 @@ import { formatCancelReason } from "./cancel-reason.js";
 export class CancelledError extends Error {
   /** Why the cancellation happened, as data (its source, message and task). */
   readonly reason: CancelReason;
+  #message: string | undefined;
 
   constructor(reason: CancelReason = { source: "explicit" }) {
-    super(formatCancelReason(reason));
+    super();
     this.reason = reason;
+  }
+
+  /**
+   * Rendered from {@link CancelledError.reason} on first read: most cancellations are absorbed
+   * by their scope without anyone reading the message.
+   */
+  override get message(): string {
+    return (this.#message ??= formatCancelReason(this.reason));
   }
 
   static {
