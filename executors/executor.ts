@@ -29,7 +29,14 @@ export interface WorkRef<A extends readonly unknown[], R> {
   readonly __signature?: (...args: A) => R;
 }
 
-/** Options of {@link Executor.submit}. */
+/**
+ * Options of {@link Executor.submit}.
+ *
+ * @example
+ * ```ts
+ * executor.submit(hash, [data], { cancel: "terminate" });
+ * ```
+ */
 export interface SubmitOptions {
   /**
    * What cancelling a running job does: `"signal"` aborts its AbortSignal inside the worker
@@ -40,7 +47,14 @@ export interface SubmitOptions {
   readonly transfer?: readonly import("node:worker_threads").TransferListItem[];
 }
 
-/** Options of {@link Executor.shutdown}. */
+/**
+ * Options of {@link Executor.shutdown}.
+ *
+ * @example
+ * ```ts
+ * yield* executor.shutdown({ wait: false, cancelFutures: true });
+ * ```
+ */
 export interface ShutdownOptions {
   /** Wait for running jobs to finish (default true); otherwise they are stopped. */
   readonly wait?: boolean;

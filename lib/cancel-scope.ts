@@ -31,7 +31,14 @@ const IDLE = 0;
 const ACTIVE = 1;
 const EXITED = 2;
 
-/** Options of {@link CancelScope}. */
+/**
+ * Options of {@link CancelScope}.
+ *
+ * @example
+ * ```ts
+ * const scope = new CancelScope({ deadline: getRunningLoop().time() + 100, shield: false });
+ * ```
+ */
 export interface CancelScopeOptions {
   /** Absolute loop time (ms) at which the scope cancels itself; default: none. */
   readonly deadline?: number;

@@ -44,7 +44,15 @@ import { ReadyQueue } from "./ready-queue.js";
 import { TimerHeap } from "./timer-heap.js";
 import { NodeSelectorFactory } from "./default-selector.js";
 
-/** The longest stretch (ms) the loop runs before handing control back to Node. */
+/**
+ * The longest stretch (ms) the loop runs before handing control back to Node, so that host
+ * timers, sockets and Promises outside the loop keep flowing.
+ *
+ * @example
+ * ```ts
+ * console.log(`the loop yields to Node at least every ${BUDGET_MS} ms`);
+ * ```
+ */
 export const BUDGET_MS = 5;
 /** Passes (or callbacks) between two looks at the host clock for the budget. */
 const CLOCK_CHECK_EVERY = 64;
@@ -52,6 +60,11 @@ const CLOCK_CHECK_EVERY = 64;
 /**
  * What the loop reports to its exception handler: a message and, where they apply, the
  * exception, the task, the future and the handle involved.
+ *
+ * @example
+ * ```ts
+ * loop.setExceptionHandler((context: ExceptionContext) => console.error(context.message, context.exception));
+ * ```
  */
 export interface ExceptionContext {
   /** What happened. */
@@ -69,10 +82,23 @@ export interface ExceptionContext {
 /**
  * Receives errors that have no caller: a callback that threw, an exception nobody retrieved,
  * a task still pending at close.
+ *
+ * @example
+ * ```ts
+ * const handler: ExceptionHandler = (context, loop) => console.error(loop.time(), context.message);
+ * await run(main(), { exceptionHandler: handler });
+ * ```
  */
 export type ExceptionHandler = (context: ExceptionContext, loop: EventLoop) => void;
 
-/** Options of {@link EventLoop}. */
+/**
+ * Options of {@link EventLoop}.
+ *
+ * @example
+ * ```ts
+ * const loop = new EventLoop({ selector: new VirtualSelector(), debug: true });
+ * ```
+ */
 export interface EventLoopOptions {
   /** How the loop waits and tells time; default `NodeSelector`. */
   readonly selector?: Selector;

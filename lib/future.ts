@@ -23,7 +23,15 @@ const REJECTED = 2;
 const CANCELLED = 3;
 type State = typeof PENDING | typeof FULFILLED | typeof REJECTED | typeof CANCELLED;
 
-/** A function called (soon) when a future is done, with the future. */
+/**
+ * A function called (soon) when a future is done, with the future.
+ *
+ * @example
+ * ```ts
+ * const log: DoneCallback<number> = (future) => console.log(future.result());
+ * future.addDoneCallback(log);
+ * ```
+ */
 export type DoneCallback<T> = (future: Future<T>) => void;
 
 /**

@@ -49,7 +49,14 @@ export class YieldNowInstruction extends Trap {
   readonly description = "yieldNow()";
 }
 
-/** The single yield-now instruction: it carries no state, so one object serves every task. */
+/**
+ * The single yield-now instruction: it carries no state, so one object serves every task.
+ *
+ * @example
+ * ```ts
+ * yield YIELD_NOW; // one pass, like yield* yieldNow()
+ * ```
+ */
 export const YIELD_NOW: YieldNowInstruction = new YieldNowInstruction();
 
 /**
@@ -209,7 +216,14 @@ export class CurrentTaskInstruction extends Trap {
   readonly description = "currentTask()";
 }
 
-/** The single current-task instruction. */
+/**
+ * The single current-task instruction.
+ *
+ * @example
+ * ```ts
+ * const task = (yield CURRENT_TASK) as Task<unknown>;
+ * ```
+ */
 export const CURRENT_TASK: CurrentTaskInstruction = new CurrentTaskInstruction();
 
 /**
@@ -250,6 +264,8 @@ export function* suspend<T>(wait: Wait<T>): Generator<Instruction, T, unknown> {
 
 /**
  * The running Task, as an Operation (the trap form of {@link currentTask}).
+ *
+ * **Cancellation:** it does not suspend, so it never raises `CancelledError`.
  *
  * @example
  * ```ts

@@ -14,7 +14,14 @@ import type { Operation } from "./operation.js";
 import { _peekRunningLoop } from "./running.js";
 import type { Task } from "./task.js";
 
-/** Options of {@link run}. */
+/**
+ * Options of {@link run}.
+ *
+ * @example
+ * ```ts
+ * await run(main(), { selector: new VirtualSelector(), debug: true });
+ * ```
+ */
 export interface RunOptions {
   /** How the loop waits and tells time; default `NodeSelector` (`VirtualSelector` in tests). */
   readonly selector?: Selector;

@@ -65,7 +65,15 @@ const SWALLOW_REPORT_THRESHOLD = 100;
 
 let taskCounter = 0;
 
-/** Options of `createTask`. */
+/**
+ * Options of `createTask`.
+ *
+ * @example
+ * ```ts
+ * const options: TaskOptions = { name: "poller", eager: true };
+ * createTask(poll(), options);
+ * ```
+ */
 export interface TaskOptions {
   /** The task's name; default `Task-N`. */
   readonly name?: string;

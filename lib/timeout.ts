@@ -17,7 +17,15 @@ import type { Instruction } from "./instruction.js";
 import type { Operation } from "./operation.js";
 import { getRunningLoop } from "./running.js";
 
-/** A body of a time limit: an Operation, or a function of the {@link Timeout} returning one. */
+/**
+ * A body of a time limit: an Operation, or a function of the {@link Timeout} returning one.
+ *
+ * @example
+ * ```ts
+ * const body: TimeoutBody<string> = (t) => fetchPage(url, t);
+ * yield* timeout(1000, body);
+ * ```
+ */
 export type TimeoutBody<T> = Operation<T> | ((timeout: Timeout) => Operation<T>);
 
 /**

@@ -8,7 +8,14 @@
 import { EVENT_READ, EVENT_WRITE } from "./selector.js";
 import type { Selector, SelectorKey, SelectResult } from "./selector.js";
 
-/** The answer of a `select()` that found nothing: shared, so the hot path allocates nothing. */
+/**
+ * The answer of a `select()` that found nothing: shared, so the hot path allocates nothing.
+ *
+ * @example
+ * ```ts
+ * if (events === NOTHING_READY) console.log("nothing ready");
+ * ```
+ */
 export const NOTHING_READY: SelectResult = Object.freeze([]) as SelectResult;
 
 function describe(value: unknown): string {

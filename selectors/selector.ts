@@ -9,9 +9,23 @@
  * @module
  */
 
-/** Interest in, or readiness for, reading. */
+/**
+ * Interest in, or readiness for, reading.
+ *
+ * @example
+ * ```ts
+ * selector.register(file, EVENT_READ | EVENT_WRITE);
+ * ```
+ */
 export const EVENT_READ = 1;
-/** Interest in, or readiness for, writing. */
+/**
+ * Interest in, or readiness for, writing.
+ *
+ * @example
+ * ```ts
+ * if (mask & EVENT_WRITE) flush();
+ * ```
+ */
 export const EVENT_WRITE = 2;
 
 /**

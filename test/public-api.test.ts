@@ -1,0 +1,79 @@
+/**
+ * The public surface: pins the exported names of each entry point, and checks that every
+ * exported symbol is documented with a summary and an `@example`, and that every exported
+ * function that waits (returns an Operation) has a Cancellation paragraph.
+ */
+import test from "ava";
+import ts from "typescript";
+import { fileURLToPath } from "node:url";
+import * as core from "../lib/index.js";
+import * as selectors from "../selectors/index.js";
+import * as executors from "../executors/index.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const entryPoints = ["lib/index.ts", "selectors/index.ts", "executors/index.ts"].map((file) => root + file);
+
+const program = ts.createProgram(entryPoints, {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  strict: true,
+  skipLibCheck: true,
+  noEmit: true,
+});
+const checker = program.getTypeChecker();
+
+interface ExportDoc {
+  readonly name: string;
+  readonly summary: string;
+  readonly tags: readonly string[];
+  readonly waits: boolean;
+}
+
+function exportsOf(file: string): ExportDoc[] {
+  const source = program.getSourceFile(file)!;
+  const moduleSymbol = checker.getSymbolAtLocation(source)!;
+  return checker.getExportsOfModule(moduleSymbol).map((exported) => {
+    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    const summary = ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
+    const tags = symbol.getJsDocTags(checker).map((tag) => tag.name);
+    let waits = false;
+    const declaration = symbol.valueDeclaration;
+    if (declaration !== undefined && ts.isFunctionDeclaration(declaration)) {
+      const signature = checker.getSignatureFromDeclaration(declaration);
+      const returned = signature === undefined ? "" : checker.typeToString(checker.getReturnTypeOfSignature(signature));
+      waits = /^(Generator|Operation)</.test(returned);
+    }
+    const text = `${summary}\n${symbol
+      .getJsDocTags(checker)
+      .map((tag) => ts.displayPartsToString(tag.text))
+      .join("\n")}`;
+    return { name: exported.name, summary: text, tags, waits };
+  });
+}
+
+const documented = entryPoints.flatMap(exportsOf);
+
+test("public API behaviour: every exported symbol has a summary and an @example", (t) => {
+  const missing = documented.filter((entry) => entry.summary.trim() === "" || !entry.tags.includes("example")).map((entry) => entry.name);
+  t.deepEqual(missing, []);
+});
+
+test("public API behaviour: every exported operation that waits documents its cancellation", (t) => {
+  const missing = documented.filter((entry) => entry.waits && !/Cancellation/.test(entry.summary)).map((entry) => entry.name);
+  t.deepEqual(missing, []);
+});
+
+test("public API behaviour: the names of API.md are exported", (t) => {
+  const coreNames = [
+    "run", "main", "EventLoop", "getRunningLoop", "Handle", "TimerHandle", "Future", "Task", "createTask",
+    "currentTask", "allTasks", "sleep", "yieldNow", "CancelScope", "timeout", "timeoutAt", "moveOnAfter",
+    "moveOnAt", "Timeout", "waitFor", "shield", "CancelledError", "TimeoutError", "InvalidStateError", "fromPromise",
+  ];
+  t.deepEqual(coreNames.filter((name) => !(name in core)), []);
+  const selectorNames = ["EVENT_READ", "EVENT_WRITE", "NodeSelector", "VirtualSelector", "DefaultSelector"];
+  t.deepEqual(selectorNames.filter((name) => !(name in selectors)), []);
+  t.is(selectors.EVENT_READ, 1);
+  t.is(selectors.EVENT_WRITE, 2);
+  t.is(typeof executors, "object");
+});
