@@ -8,6 +8,9 @@
 
 import type { EventLoop } from "./event-loop.js";
 
+/** @internal The arguments of a callback that takes none: shared, to allocate nothing. */
+export const NO_ARGS: readonly unknown[] = Object.freeze([]);
+
 /** @internal Anything the ready queue can hold: a handle, a timer, a task step. */
 export interface Runnable {
   _run(): void;
@@ -44,7 +47,7 @@ export class Handle {
     if (this.#cancelled) return;
     this.#cancelled = true;
     this.#callback = undefined; // let go of closures at once
-    this.#args = [];
+    this.#args = NO_ARGS;
   }
 
   /** True once {@link Handle.cancel} was called. */

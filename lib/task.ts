@@ -30,7 +30,7 @@ import { diagnoseYield } from "./diagnose-yield.js";
 import { CancelledError, InvalidStateError } from "./errors.js";
 import type { EventLoop } from "./event-loop.js";
 import { FUTURE_CANCELLED, FUTURE_FULFILLED, FUTURE_REJECTED, Future } from "./future.js";
-import { TimerHandle } from "./handle.js";
+import { NO_ARGS, TimerHandle } from "./handle.js";
 import { AwaitInstruction, isInstruction } from "./instruction.js";
 import type { Instruction, SleepInstruction } from "./instruction.js";
 import type { Operation } from "./operation.js";
@@ -93,7 +93,7 @@ class SleepTimer extends TimerHandle {
   readonly value: unknown;
 
   constructor(whenMs: number, seq: number, task: Task<unknown>, value: unknown) {
-    super(whenMs, seq, noop, [], task._loop);
+    super(whenMs, seq, noop, NO_ARGS, task._loop);
     this.task = task;
     this.value = value;
   }
