@@ -728,9 +728,9 @@ export class EventLoop {
   /** Phase 2: the poll-timeout rule, in one place. */
   #pollTimeout(): number | null {
     if (this.#ready.length > 0 || this.#stopping) return 0;
-    const next = this.#timers.peek();
-    if (next === undefined) return null;
-    const timeoutMs = next._when - this.time();
+    const nextWhen = this.#timers.peekWhen();
+    if (nextWhen === Number.POSITIVE_INFINITY) return null;
+    const timeoutMs = nextWhen - this.time();
     if (timeoutMs <= 0) return 0;
     return Number.isFinite(timeoutMs) ? timeoutMs : null;
   }
@@ -750,10 +750,8 @@ export class EventLoop {
     const timers = this.#timers;
     if (timers.size === 0) return;
     const now = this.time();
-    for (;;) {
-      const timer = timers.peek();
-      if (timer === undefined || timer._when > now) return;
-      timers.pop();
+    while (timers.peekWhen() <= now) {
+      const timer = timers.pop()!;
       if (!timer.cancelled()) this.#ready.push(timer);
     }
   }

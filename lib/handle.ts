@@ -88,8 +88,8 @@ export class TimerHandle extends Handle {
   readonly _when: number;
   /** @internal Scheduling order, breaks ties between equal deadlines (FIFO). */
   readonly _seq: number;
-  /** @internal Position in the loop's timer heap, -1 when not in it. */
-  _heapIndex = -1;
+  /** @internal True while the handle is in the loop's timer heap. */
+  _inHeap = false;
 
   /** @internal Use `loop.callLater()` or `loop.callAt()`. */
   constructor(
@@ -113,6 +113,6 @@ export class TimerHandle extends Handle {
   override cancel(): void {
     if (this.cancelled()) return;
     super.cancel();
-    if (this._heapIndex >= 0) this._loop._timerCancelled(this);
+    if (this._inHeap) this._loop._timerCancelled(this);
   }
 }
