@@ -530,10 +530,13 @@ export class EventLoop {
    * ```
    */
   setDefaultExecutor(executor: Executor): void {
-    if (typeof (executor as Partial<Executor> | null)?.submit !== "function") {
-      throw new TypeError("setDefaultExecutor() needs an Executor (an object with submit() and shutdown())");
-    }
+    checkExecutor("setDefaultExecutor()", executor);
     this.#defaultExecutor = executor;
+  }
+
+  /** @internal Forgets the default executor (after `run()` shut it down). */
+  _clearDefaultExecutor(): void {
+    this.#defaultExecutor = undefined;
   }
 
   /** The default executor, if one was set. */
@@ -559,6 +562,7 @@ export class EventLoop {
     fn: WorkRef<A, R>,
     ...args: A
   ): Generator<import("./instruction.js").Instruction, R, unknown> {
+    if (executor !== null) checkExecutor("runInExecutor()", executor);
     const chosen = executor ?? this.#defaultExecutor;
     if (chosen === undefined) {
       throw new InvalidStateError(
@@ -793,6 +797,15 @@ export class EventLoop {
     if (!this.#waiting) return;
     this.#waiting = false;
     this.#selector.wake();
+  }
+}
+
+function checkExecutor(where: string, executor: unknown): void {
+  const candidate = executor as Partial<Executor> | null | undefined;
+  if (typeof candidate?.submit !== "function" || typeof candidate.shutdown !== "function") {
+    throw new TypeError(
+      `${where} needs an Executor (an object with submit() and shutdown())${where.startsWith("runInExecutor") ? " or null for the default" : ""}: received ${executor === null ? "null" : typeof executor}`,
+    );
   }
 }
 

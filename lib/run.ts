@@ -100,12 +100,20 @@ async function cancelRemainingTasks(loop: EventLoop): Promise<void> {
 }
 
 function* awaitAll(tasks: Iterable<Task<unknown>>): Generator<Instruction, void, unknown> {
-  for (const task of tasks) if (!task.done()) yield task._awaitWithoutCancelling();
+  for (const task of tasks) {
+    if (task.done()) continue;
+    try {
+      yield task._awaitWithoutCancelling();
+    } catch {
+      // The outcome is examined by the caller, once every task is done.
+    }
+  }
 }
 
 async function shutdownDefaultExecutor(loop: EventLoop): Promise<void> {
   const executor = loop.getDefaultExecutor();
   if (executor === undefined) return;
+  loop._clearDefaultExecutor(); // shut down here, with waiting; close() need not do it again
   await loop.runUntilComplete(
     (function* () {
       yield* executor.shutdown({ wait: true });

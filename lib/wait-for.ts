@@ -9,6 +9,7 @@ import { Future } from "./future.js";
 import type { Instruction } from "./instruction.js";
 import type { Operation } from "./operation.js";
 import { getRunningLoop } from "./running.js";
+import { shield } from "./shield.js";
 import { withDeadline } from "./timeout.js";
 
 /**
@@ -47,7 +48,12 @@ function* expireAtOnce<T>(op: Operation<T>, label: string): Generator<Instructio
   const future = op as Future<T>;
   if (future.done()) return future.result();
   future.cancel();
-  yield future._awaitWithoutCancelling(); // let it unwind
+  try {
+    // Let it unwind; shielded, so that a cancellation of the caller cannot cut the wait short.
+    yield* shield(future._awaitWithoutCancelling());
+  } catch {
+    // The outcome is read from the future below.
+  }
   if (future.cancelled()) {
     let cause: unknown;
     try {
