@@ -24,6 +24,7 @@ import { CancelledError, InvalidStateError } from "./errors.js";
 import type { EventLoop } from "./event-loop.js";
 import type { TimerHandle } from "./handle.js";
 import type { Operation } from "./operation.js";
+import { isOperation } from "./operation.js";
 import { currentTask } from "./running.js";
 import type { Task } from "./task.js";
 
@@ -110,6 +111,11 @@ export class CancelScope {
     }
     if (this.#state !== IDLE) {
       throw new InvalidStateError(`CancelScope.run() was called on a scope that was already entered: create a new CancelScope for each run`);
+    }
+    if (typeof body !== "function" && !isOperation(body)) {
+      throw new TypeError(
+        `CancelScope.run() needs an Operation or a function returning one: received ${body === null ? "null" : Array.isArray(body) ? "an array" : typeof body}`,
+      );
     }
     task._enterScope(this);
     this.#activate();

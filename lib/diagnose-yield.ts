@@ -29,6 +29,11 @@ export function diagnoseYield(value: unknown): TypeError {
       "a coroutine yielded a Promise: yieldio coroutines cannot wait on Promises directly; use `yield* fromPromise(promise)`",
     );
   }
+  if (Array.isArray(value)) {
+    return new TypeError(
+      "a coroutine yielded an array: to run several operations at once use `yield* gather(a, b)`; to run them one after another use `yield*` on each",
+    );
+  }
   if (isOperation(value)) {
     return new TypeError(
       `a coroutine yielded an Operation (${show(value)}) with \`yield\`: use \`yield*\` to run it (\`yield* op\`, not \`yield op\`); to run several at once use \`yield* gather(a, b)\`, not \`yield* [a, b]\``,

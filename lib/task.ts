@@ -359,15 +359,17 @@ export class Task<T> extends Future<T> {
 
   #step(mode: ResumeMode, value: unknown): void {
     const coroutine = this.#coroutine;
+    let diagnosis: TypeError | undefined; // the last bad-yield diagnosis thrown in
     for (;;) {
       let result: IteratorResult<Instruction, T>;
       try {
         // The only place where a coroutine is resumed.
         result = mode === SCHEDULED_ERROR ? throwInto(coroutine, value) : coroutine.next(value);
       } catch (error) {
-        this.#finish(SCHEDULED_ERROR, error);
+        this.#finish(SCHEDULED_ERROR, diagnosis === undefined ? error : replaceEngineError(error, diagnosis));
         return;
       }
+      diagnosis = undefined;
       if (result.done === true) {
         this.#finish(SCHEDULED_VALUE, result.value);
         return;
@@ -375,7 +377,7 @@ export class Task<T> extends Future<T> {
       const instruction = result.value;
       if (!isInstruction(instruction)) {
         mode = SCHEDULED_ERROR;
-        value = diagnoseYield(instruction);
+        value = diagnosis = diagnoseYield(instruction);
         continue;
       }
       if (instruction.kind === "current-task") {
@@ -489,6 +491,16 @@ const FINISHED: Iterator<Instruction, unknown, unknown> = {
     throw new InvalidStateError("a finished task was resumed");
   },
 };
+
+/**
+ * `yield* [a, b]` delegates to an array iterator, which has no `throw()`: the engine then
+ * replaces our diagnosis with its own "iterator does not provide a 'throw' method". Put ours
+ * back, with the engine's as the cause.
+ */
+function replaceEngineError(error: unknown, diagnosis: TypeError): unknown {
+  if (!(error instanceof TypeError) || error === diagnosis || !error.message.includes("'throw' method")) return error;
+  return new TypeError(diagnosis.message, { cause: error });
+}
 
 function throwInto<T>(coroutine: Iterator<Instruction, T, unknown>, error: unknown): IteratorResult<Instruction, T> {
   if (coroutine.throw !== undefined) return coroutine.throw(error);

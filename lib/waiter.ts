@@ -85,6 +85,9 @@ export class Waiter<T> {
         });
       }
     }
+    // A primitive that woke the waiter from inside abort() handed it something: that is a
+    // refusal, whatever it returned (otherwise the value would be lost).
+    if (!this.#pending) return false;
     if (withdrawn) this.#pending = false;
     return withdrawn;
   }

@@ -1,0 +1,503 @@
+import test from "ava";
+import {
+  CancelledError,
+  Future,
+  InvalidStateError,
+  Task,
+  createTask,
+  getCurrentTask,
+  getRunningLoop,
+  shield,
+  sleep,
+  suspend,
+  yieldNow,
+} from "../../lib/index.js";
+import type { Coroutine, Operation, Waiter } from "../../lib/index.js";
+import { runVirtual } from "../helpers/loop.js";
+
+/** Runs `op` and returns what it threw, or undefined if it returned. */
+function* catching(op: Operation<unknown>): Coroutine<unknown> {
+  try {
+    yield* op;
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
+/** A one-slot mailbox built on `suspend`: a woken waiter takes the letter, a withdrawn one does not. */
+class Mailbox {
+  readonly waiters: Waiter<string>[] = [];
+  readonly letters: string[] = [];
+
+  put(letter: string): void {
+    for (let waiter = this.waiters.shift(); waiter !== undefined; waiter = this.waiters.shift()) {
+      if (waiter.wake(letter)) return;
+    }
+    this.letters.push(letter);
+  }
+
+  *get(): Coroutine<string> {
+    const letter = this.letters.shift();
+    if (letter !== undefined) return letter;
+    return yield* suspend<string>({
+      description: "mailbox.get()",
+      park: (waiter) => this.waiters.push(waiter),
+      abort: (waiter) => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        return true;
+      },
+    });
+  }
+}
+
+test("`Task` behaviour: is an exported class that extends Future", async (t) => {
+  await runVirtual(t, function* () {
+    const task = createTask(sleep(1));
+    t.true(task instanceof Task);
+    t.true(task instanceof Future);
+    t.true(Object.getPrototypeOf(Task.prototype) === Future.prototype);
+    yield* task;
+  });
+});
+
+test("`Task` behaviour: a task awaiting itself gets InvalidStateError thrown into it and can go on", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    const task = createTask(
+      (function* (): Coroutine<string> {
+        const me = yield* getCurrentTask();
+        const error = yield* catching(me);
+        t.true(error instanceof InvalidStateError);
+        t.regex((error as Error).message, /Task .* awaited itself: a task cannot wait for its own result/);
+        yield* sleep(1);
+        return "went on";
+      })(),
+    );
+    return yield* task;
+  });
+  t.is(result, "went on");
+});
+
+test("`Task.setResult()` behaviour: throws InvalidStateError; a task's result comes from its coroutine", async (t) => {
+  await runVirtual(t, function* () {
+    const task = createTask(sleep(1, "own"));
+    t.throws(() => task.setResult("forced"), { instanceOf: InvalidStateError, message: /setResult\(\) was called on Task .*: a task's result comes from its coroutine/ });
+    t.throws(() => task.setException(new Error("forced")), {
+      instanceOf: InvalidStateError,
+      message: /setException\(\) was called on Task .*: a task's result comes from its coroutine/,
+    });
+    t.is(yield* task, "own");
+    t.throws(() => task.setResult("late"), { instanceOf: InvalidStateError });
+  });
+});
+
+test("`Task.cancel()` behaviour: returns true while pending and false once done; cancelling() counts requests", async (t) => {
+  await runVirtual(t, function* () {
+    const task = createTask(sleep(100));
+    yield* yieldNow();
+    t.is(task.cancelling(), 0);
+    t.true(task.cancel());
+    t.true(task.cancel("again"));
+    t.is(task.cancelling(), 2);
+    t.true((yield* catching(task)) instanceof CancelledError);
+    t.false(task.cancel());
+    t.is(task.cancelling(), 2);
+    const finished = createTask(sleep(1));
+    yield* finished;
+    t.false(finished.cancel());
+    t.is(finished.cancelling(), 0);
+    t.false(finished.cancelled());
+  });
+});
+
+test("`Task.cancel()` behaviour: the message appears in the CancelledError, inside and outside the task", async (t) => {
+  const seen: string[] = [];
+  await runVirtual(t, function* () {
+    const task = createTask(
+      (function* (): Coroutine<void> {
+        try {
+          yield* sleep(100);
+        } catch (error) {
+          seen.push((error as Error).message);
+          throw error;
+        }
+      })(),
+      { name: "downloader" },
+    );
+    yield* yieldNow();
+    task.cancel("user pressed stop");
+    const error = yield* catching(task);
+    t.true(error instanceof CancelledError);
+    t.is((error as CancelledError).reason.message, "user pressed stop");
+    t.throws(() => task.result(), { instanceOf: CancelledError, message: /user pressed stop/ });
+  });
+  t.deepEqual(seen, ["cancelled explicitly in task downloader: user pressed stop"]);
+});
+
+test("`Task` behaviour: `yield*` of a done task returns at once, without a pass", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    const task = createTask(sleep(1, "value"));
+    yield* task;
+    getRunningLoop().callSoon(() => log.push("next pass"));
+    log.push(`got ${yield* task}`);
+    yield* yieldNow();
+  });
+  t.deepEqual(log, ["got value", "next pass"]);
+});
+
+test("`Task` behaviour: `yield*` of a failed task rethrows its error, at once when it is done", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    const boom = new RangeError("boom");
+    const task = createTask(
+      (function* (): Coroutine<number> {
+        yield* sleep(1);
+        throw boom;
+      })(),
+    );
+    t.is(yield* catching(task), boom);
+    getRunningLoop().callSoon(() => log.push("next pass"));
+    t.is(yield* catching(task), boom);
+    log.push("rethrown without a pass");
+    t.is(task.exception(), boom);
+    yield* yieldNow();
+  });
+  t.deepEqual(log, ["rethrown without a pass", "next pass"]);
+});
+
+test("`Task` behaviour: cancelling the waiter of `yield* task` cancels the awaited task, and resumes after it unwound", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const child = createTask(
+      (function* (): Coroutine<string> {
+        try {
+          yield* sleep(100);
+          return "child finished";
+        } finally {
+          log.push(`child cleanup starts at ${loop.time()}`);
+          yield* shield(sleep(10));
+          log.push(`child cleanup ends at ${loop.time()}`);
+        }
+      })(),
+      { name: "child" },
+    );
+    const parent = createTask(
+      (function* (): Coroutine<void> {
+        try {
+          yield* child;
+        } catch (error) {
+          log.push(`parent resumes at ${loop.time()} with ${(error as Error).name}`);
+          throw error;
+        }
+      })(),
+    );
+    yield* sleep(5);
+    parent.cancel("stop");
+    log.push("parent.cancel() returned");
+    t.true((yield* catching(parent)) instanceof CancelledError);
+    t.true(child.cancelled());
+    t.throws(() => child.result(), { instanceOf: CancelledError, message: /stop/ });
+  });
+  t.deepEqual(log, [
+    "parent.cancel() returned",
+    "child cleanup starts at 5",
+    "child cleanup ends at 15",
+    "parent resumes at 15 with CancelledError",
+  ]);
+});
+
+test("`Task` behaviour: if the awaited task ignores the cancellation, the waiter gets its value and raises at its next suspension", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    const stubborn = createTask(
+      (function* (): Coroutine<string> {
+        try {
+          yield* sleep(100);
+        } catch {
+          log.push("stubborn swallowed");
+        }
+        return "stubborn value";
+      })(),
+    );
+    const parent = createTask(
+      (function* (): Coroutine<void> {
+        const value = yield* stubborn;
+        log.push(`parent got ${value}`);
+        try {
+          yield* yieldNow();
+          log.push("parent was not cancelled");
+        } catch (error) {
+          log.push(`parent raised ${(error as Error).name} at its next suspension`);
+          throw error;
+        }
+      })(),
+    );
+    yield* yieldNow();
+    parent.cancel();
+    t.true((yield* catching(parent)) instanceof CancelledError);
+    t.is(stubborn.result(), "stubborn value");
+  });
+  t.deepEqual(log, ["stubborn swallowed", "parent got stubborn value", "parent raised CancelledError at its next suspension"]);
+});
+
+test("`Task.cancel()` behaviour: acts at once, a parked sleep's timer is withdrawn synchronously", async (t) => {
+  await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const task = createTask(sleep(100));
+    yield* yieldNow();
+    t.is(loop._liveTimerCount(), 1);
+    task.cancel();
+    t.is(loop._liveTimerCount(), 0);
+    t.is(task.waitingOn, "scheduled");
+    t.true((yield* catching(task)) instanceof CancelledError);
+    t.is(loop.time(), 0);
+  });
+});
+
+test("`Task.cancel()` behaviour: acts at once, an item handed over in the same step goes to the next waiter", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    const box = new Mailbox();
+    const first = createTask(box.get(), { name: "first" });
+    const second = createTask(box.get(), { name: "second" });
+    yield* yieldNow();
+    t.is(box.waiters.length, 2);
+    first.cancel();
+    t.is(box.waiters.length, 1);
+    box.put("letter");
+    t.true((yield* catching(first)) instanceof CancelledError);
+    log.push(`second got ${yield* second}`);
+    t.deepEqual(box.letters, []);
+  });
+  t.deepEqual(log, ["second got letter"]);
+});
+
+test("`Task.cancel()` behaviour: a task asked to cancel that returns without suspending again ends with its value", async (t) => {
+  await runVirtual(t, function* () {
+    const task = createTask(
+      (function* (): Coroutine<string> {
+        yield* yieldNow();
+        const me = yield* getCurrentTask();
+        t.true(me.cancel("too late"));
+        return "finished anyway";
+      })(),
+    );
+    t.is(yield* task, "finished anyway");
+    t.false(task.cancelled());
+    t.is(task.cancelling(), 1);
+  });
+});
+
+test("`Task.cancel()` behaviour: cancelled while queued after yieldNow, it raises instead of resuming", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    const task = createTask(
+      (function* (): Coroutine<void> {
+        log.push("started");
+        yield* yieldNow();
+        log.push("resumed");
+      })(),
+      { eager: true },
+    );
+    t.is(task.waitingOn, "scheduled");
+    task.cancel();
+    t.true((yield* catching(task)) instanceof CancelledError);
+  });
+  t.deepEqual(log, ["started"]);
+});
+
+test("`Task.cancel()` behaviour: level-triggered, a task that catches CancelledError gets it again at its next suspension", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const task = createTask(
+      (function* (): Coroutine<string> {
+        for (const what of ["first", "second", "third"]) {
+          try {
+            yield* sleep(100);
+            log.push(`${what} sleep finished`);
+          } catch (error) {
+            log.push(`${what} sleep raised ${(error as Error).name} at ${loop.time()}`);
+          }
+        }
+        return "swallowed everything";
+      })(),
+    );
+    yield* sleep(10);
+    task.cancel();
+    t.is(yield* task, "swallowed everything");
+  });
+  t.deepEqual(log, [
+    "first sleep raised CancelledError at 10",
+    "second sleep raised CancelledError at 10",
+    "third sleep raised CancelledError at 10",
+  ]);
+});
+
+test("`Task.cancel()` behaviour: a retry loop that swallows CancelledError does not freeze the loop", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    const retrier = createTask(
+      (function* (): Coroutine<void> {
+        for (let attempt = 0; attempt < 3; attempt++) {
+          try {
+            yield* sleep(1000);
+          } catch {
+            log.push(`retrier caught ${attempt}`);
+          }
+        }
+        log.push("retrier gave up");
+      })(),
+    );
+    const other = createTask(
+      (function* (): Coroutine<void> {
+        for (let round = 0; round < 4; round++) {
+          log.push(`other ${round}`);
+          yield* yieldNow();
+        }
+      })(),
+    );
+    yield* yieldNow();
+    log.push("cancel");
+    retrier.cancel();
+    log.push("cancel returned"); // nothing was raised synchronously
+    yield* other;
+    yield* retrier;
+    t.is(getRunningLoop().time(), 0);
+  });
+  t.deepEqual(log, [
+    "other 0",
+    "cancel",
+    "cancel returned",
+    "other 1",
+    "retrier caught 0",
+    "other 2",
+    "retrier caught 1",
+    "other 3",
+    "retrier caught 2",
+    "retrier gave up",
+  ]);
+});
+
+function* swallowing(times: number): Coroutine<number> {
+  let swallowed = 0;
+  while (swallowed < times) {
+    try {
+      yield* sleep(10);
+    } catch (error) {
+      if (!(error instanceof CancelledError)) throw error;
+      swallowed++;
+    }
+  }
+  return swallowed;
+}
+
+test("`Task.cancel()` behaviour: in debug mode a task swallowing its cancellation 100 times is reported", async (t) => {
+  let swallower: Task<number> | undefined;
+  const { reports } = await runVirtual(
+    t,
+    function* () {
+      swallower = createTask(swallowing(150), { name: "swallower" });
+      yield* yieldNow();
+      swallower.cancel();
+      t.is(yield* swallower, 150);
+    },
+    { debug: true, allowReports: true },
+  );
+  // Only the swallow report matters here (a slow step on a busy machine is reported too).
+  const swallowReports = reports.filter((report) => !report.message.startsWith("slow "));
+  t.is(swallowReports.length, 1);
+  t.regex(swallowReports[0]!.message, /Task swallower suspended 100 times in a row inside a cancelled scope: .*let CancelledError propagate/);
+  t.true(swallowReports[0]!.task === swallower);
+});
+
+test("`Task.cancel()` behaviour: without debug mode swallowing is not reported", async (t) => {
+  await runVirtual(t, function* () {
+    const swallower = createTask(swallowing(150));
+    yield* yieldNow();
+    swallower.cancel();
+    t.is(yield* swallower, 150);
+  });
+});
+
+test("`Task.cancel()` behaviour: a finally that suspends during cancellation gets CancelledError too", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const task = createTask(
+      (function* (): Coroutine<void> {
+        try {
+          yield* sleep(100);
+        } finally {
+          log.push(`cleanup starts at ${loop.time()}`);
+          try {
+            yield* sleep(10);
+            log.push("cleanup sleep finished");
+          } catch (error) {
+            log.push(`cleanup sleep raised ${(error as Error).name} at ${loop.time()}`);
+          }
+        }
+      })(),
+    );
+    yield* sleep(5);
+    task.cancel();
+    t.true((yield* catching(task)) instanceof CancelledError);
+    t.true(task.cancelled());
+  });
+  t.deepEqual(log, ["cleanup starts at 5", "cleanup sleep raised CancelledError at 5"]);
+});
+
+test("`Task.cancel()` behaviour: cancelled while parked in its cleanup, the cleanup is interrupted and the task ends cancelled", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const task = createTask(
+      (function* (): Coroutine<string> {
+        try {
+          yield* sleep(5);
+          return "value";
+        } finally {
+          log.push(`cleanup starts at ${loop.time()}`);
+          yield* sleep(10);
+          log.push("cleanup finished");
+        }
+      })(),
+    );
+    yield* sleep(8);
+    task.cancel();
+    t.true((yield* catching(task)) instanceof CancelledError);
+    t.is(loop.time(), 8);
+  });
+  t.deepEqual(log, ["cleanup starts at 5"]);
+});
+
+test("`Task.waitingOn` behaviour: describes the stage or what the task waits for", async (t) => {
+  await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const future = loop.createFuture<void>();
+    const box = new Mailbox();
+    const inner = createTask(sleep(5), { name: "inner" });
+    const sleeper = createTask(sleep(100));
+    const onFuture = createTask(future);
+    const onTask = createTask(inner);
+    const onBox = createTask(box.get());
+    const me = yield* getCurrentTask();
+    t.is(sleeper.waitingOn, "not started");
+    t.is(me.waitingOn, "running");
+    yield* yieldNow();
+    t.is(sleeper.waitingOn, "sleep until 100");
+    t.is(onFuture.waitingOn, "Future");
+    t.is(onTask.waitingOn, "Task inner");
+    t.is(onBox.waitingOn, "mailbox.get()");
+    future.setResult();
+    box.put("letter");
+    t.is(onBox.waitingOn, "scheduled");
+    yield* onBox;
+    yield* onFuture;
+    yield* onTask;
+    yield* sleeper;
+    t.is(sleeper.waitingOn, "done");
+  });
+});
