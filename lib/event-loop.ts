@@ -686,7 +686,6 @@ export class EventLoop {
       let sinceClockCheck = 0;
       for (;;) {
         if (events === undefined) {
-          if (this.#stopping) return this.#halt();
           const polled = this.#poll();
           if (!Array.isArray(polled)) {
             this.#waiting = true;
@@ -699,6 +698,9 @@ export class EventLoop {
         events = undefined;
         this.#queueDueTimers();
         sinceClockCheck += this.#runReadySnapshot() + 1;
+        // As asyncio's run_forever: a stop requested before or during this pass ends the run
+        // after it (so stop() before runForever() runs exactly one pass).
+        if (this.#stopping) return this.#halt();
         if (sinceClockCheck >= CLOCK_CHECK_EVERY) {
           sinceClockCheck = 0;
           if (performance.now() >= budgetEnd) {
@@ -744,9 +746,16 @@ export class EventLoop {
     for (let index = 0; index < events.length; index++) {
       const [key, mask] = events[index]!;
       const handlers = key.data as IoHandlers;
-      if ((mask & EVENT_READ) !== 0 && handlers.reader !== undefined && !handlers.reader.cancelled()) this.#ready.push(handlers.reader);
-      if ((mask & EVENT_WRITE) !== 0 && handlers.writer !== undefined && !handlers.writer.cancelled()) this.#ready.push(handlers.writer);
+      if ((mask & EVENT_READ) !== 0 && handlers.reader !== undefined) this.#queueIoHandle(key.fileobj, handlers.reader, EVENT_READ);
+      if ((mask & EVENT_WRITE) !== 0 && handlers.writer !== undefined) this.#queueIoHandle(key.fileobj, handlers.writer, EVENT_WRITE);
     }
+  }
+
+  #queueIoHandle(fileobj: object, handle: Handle, event: number): void {
+    // A cancelled reader or writer is unregistered here (as asyncio's _process_events): left
+    // registered, a file that stays ready would be reported forever and time would never move.
+    if (handle.cancelled()) this.#removeIo(fileobj, event);
+    else this.#ready.push(handle);
   }
 
   /** Phase 4: due timers join the ready queue, earliest first, ties in scheduling order. */

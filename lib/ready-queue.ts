@@ -40,14 +40,17 @@ export class ReadyQueue {
    * and `onError` is told.
    */
   runFirst(count: number, onError: (error: unknown) => void): void {
-    const end = this.#head + count;
-    while (this.#head < end) {
+    // Count down rather than compare positions: an entry may push enough to grow the buffer,
+    // which renumbers the positions (the order is kept).
+    let remaining = count;
+    while (remaining > 0) {
       try {
-        while (this.#head < end) {
+        while (remaining > 0) {
           const index = this.#head & this.#mask;
           const entry = this.#items[index]!;
           this.#items[index] = undefined;
           this.#head++;
+          remaining--;
           entry._run();
         }
       } catch (error) {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { InvalidStateError } from "../lib/errors.js";
 import { EVENT_READ, EVENT_WRITE } from "./selector.js";
 import type { Selector, SelectorKey, SelectResult } from "./selector.js";
 
@@ -119,7 +120,7 @@ export abstract class BaseSelector implements Selector {
   }
 
   #checkOpen(verb: string): void {
-    if (this.#closed) throw new RangeError(`${verb}() was called on a closed selector: create a new one`);
+    if (this.#closed) throw new InvalidStateError(`${verb}() was called on a closed selector: create a new one`);
   }
 }
 

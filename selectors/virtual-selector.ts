@@ -39,9 +39,8 @@ export class VirtualSelector extends BaseSelector {
   /** @param startMs - the clock's initial reading (default 0). */
   constructor(startMs = 0) {
     super();
-    if (typeof startMs !== "number" || !Number.isFinite(startMs)) {
-      throw new RangeError(`VirtualSelector() needs a finite start time in ms: received ${String(startMs)}`);
-    }
+    if (typeof startMs !== "number") throw new TypeError(`VirtualSelector() needs a start time in ms (a number): received ${typeof startMs}`);
+    if (!Number.isFinite(startMs)) throw new RangeError(`VirtualSelector() needs a finite start time in ms: received ${startMs}`);
     this.#now = startMs;
   }
 
@@ -56,9 +55,8 @@ export class VirtualSelector extends BaseSelector {
    * @throws RangeError for a negative or non-finite amount.
    */
   advance(ms: number): void {
-    if (typeof ms !== "number" || !(ms >= 0) || !Number.isFinite(ms)) {
-      throw new RangeError(`advance() needs a finite, non-negative number of ms: received ${String(ms)}`);
-    }
+    if (typeof ms !== "number") throw new TypeError(`advance() needs a number of ms: received ${typeof ms}`);
+    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`advance() needs a finite, non-negative number of ms: received ${ms}`);
     this.#now += ms;
   }
 
@@ -93,7 +91,9 @@ export class VirtualSelector extends BaseSelector {
   /** @inheritDoc */
   override close(): void {
     super.close();
+    const resolve = this.#resolveWait;
     this.#resolveWait = undefined;
+    resolve?.(NOTHING_READY);
   }
 
   protected checkFileObject(fileobj: object): void {
