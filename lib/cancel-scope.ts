@@ -24,7 +24,7 @@ import { CancelledError, InvalidStateError } from "./errors.js";
 import type { EventLoop } from "./event-loop.js";
 import type { TimerHandle } from "./handle.js";
 import type { Operation } from "./operation.js";
-import { isOperation } from "./operation.js";
+import { checkOperation } from "./operation.js";
 import { currentTask } from "./running.js";
 import type { Task } from "./task.js";
 
@@ -87,6 +87,9 @@ export class CancelScope {
   #nextSibling: CancelScope | undefined;
 
   constructor(options: CancelScopeOptions = {}) {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`CancelScope() needs an options object ({ deadline?, shield? }): received ${options === null ? "null" : typeof options}`);
+    }
     const { deadline = Number.POSITIVE_INFINITY, shield = false } = options;
     checkDeadline("CancelScope()", deadline);
     if (typeof shield !== "boolean") throw new TypeError(`CancelScope() needs a boolean shield: received ${typeof shield}`);
@@ -112,15 +115,13 @@ export class CancelScope {
     if (this.#state !== IDLE) {
       throw new InvalidStateError(`CancelScope.run() was called on a scope that was already entered: create a new CancelScope for each run`);
     }
-    if (typeof body !== "function" && !isOperation(body)) {
-      throw new TypeError(
-        `CancelScope.run() needs an Operation or a function returning one: received ${body === null ? "null" : Array.isArray(body) ? "an array" : typeof body}`,
-      );
-    }
+    if (typeof body !== "function") checkOperation("CancelScope.run()", body);
     task._enterScope(this);
     this.#activate();
     try {
-      return yield* (typeof body === "function" ? body(this) : body);
+      const op = typeof body === "function" ? body(this) : body;
+      if (op !== body) checkOperation(`the body function of ${this._label ?? "CancelScope.run()"}`, op);
+      return yield* op;
     } catch (error) {
       if (error instanceof CancelledError && this.#absorbs()) {
         this.#cancelledCaught = true;
@@ -140,6 +141,9 @@ export class CancelScope {
    * Calling it again, or after the scope exited, does nothing.
    */
   cancel(reason?: CancelReason | string): void {
+    if (reason !== undefined && typeof reason !== "string" && typeof (reason as Partial<CancelReason> | null)?.source !== "string") {
+      throw new TypeError(`cancel() needs a message or a CancelReason ({ source, message? }): received ${reason === null ? "null" : typeof reason}`);
+    }
     if (this.#reason !== undefined) return;
     const data: CancelReason =
       typeof reason === "string" ? { source: "explicit", message: reason } : (reason ?? { source: "explicit" });

@@ -1,6 +1,7 @@
 /**
  * Diagnoses a value that a coroutine yielded but that is not an instruction. The error is
- * thrown back into the coroutine at the `yield`, so its stack points at the mistake.
+ * thrown back into the coroutine at the `yield` (where a `try` around it can catch it); the
+ * message names the likely mistake, since the stack shows the kernel's frames.
  *
  * @module
  */

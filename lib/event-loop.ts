@@ -17,9 +17,11 @@
  * holds more cancelled timers than live ones (past a small size); `#waiting` is true exactly
  * while a Promise from `select` is outstanding, and then every new piece of work wakes it.
  *
- * Hosting on Node: passes run back to back, synchronously, while work is ready; every
+ * Hosting on Node: passes run back to back, synchronously, while work is ready; after about
  * {@link BUDGET_MS} ms the loop hands control back to Node (`setImmediate`), so sockets, timers
- * and Promises outside the loop keep flowing. When idle, it waits on the selector's Promise.
+ * and Promises outside the loop keep flowing (the clock is read every CLOCK_CHECK_EVERY
+ * callbacks, so one long step overruns the budget by its own length). When idle, it waits on
+ * the selector's Promise.
  *
  * "If you are adding a feature, don't add it to the kernel" (curio): combinators, primitives
  * and interop use Futures, tasks, cancel scopes and the trap protocol, never this file's state.
@@ -28,6 +30,7 @@
  */
 
 import { performance } from "node:perf_hooks";
+import { inspect } from "node:util";
 import type { Executor, WorkRef } from "../executors/executor.js";
 import type { Selector, SelectResult } from "../selectors/selector.js";
 import { EVENT_READ, EVENT_WRITE } from "../selectors/selector.js";
@@ -36,7 +39,7 @@ import { Future } from "./future.js";
 import { Handle, TimerHandle } from "./handle.js";
 import type { Runnable } from "./handle.js";
 import type { Operation } from "./operation.js";
-import { isOperation } from "./operation.js";
+import { checkOperation } from "./operation.js";
 import { _peekRunningLoop, _swapRunningLoop } from "./running.js";
 import { Task } from "./task.js";
 import type { InternalTaskOptions, TaskOptions } from "./task.js";
@@ -45,8 +48,9 @@ import { TimerHeap } from "./timer-heap.js";
 import { NodeSelectorFactory } from "./default-selector.js";
 
 /**
- * The longest stretch (ms) the loop runs before handing control back to Node, so that host
- * timers, sockets and Promises outside the loop keep flowing.
+ * How long (ms) the loop runs passes back to back before handing control back to Node, so that
+ * host timers, sockets and Promises outside the loop keep flowing. The clock is read every few
+ * callbacks, so a single long callback or task step overruns it by its own length.
  *
  * @example
  * ```ts
@@ -55,7 +59,7 @@ import { NodeSelectorFactory } from "./default-selector.js";
  */
 export const BUDGET_MS = 5;
 /** Passes (or callbacks) between two looks at the host clock for the budget. */
-const CLOCK_CHECK_EVERY = 64;
+const CLOCK_CHECK_EVERY = 16;
 
 /**
  * What the loop reports to its exception handler: a message and, where they apply, the
@@ -574,6 +578,11 @@ export class EventLoop {
 
   // ---- kernel internals (used by Future, Task, TimerHandle) ------------------------------------
 
+  /** @internal callSoon without the checks, for done callbacks: never throws. */
+  _callSoonUnchecked<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): void {
+    this._schedule(new Handle(callback as (...args: never[]) => unknown, args, this));
+  }
+
   /** @internal Appends to the ready queue; wakes the selector if the loop is waiting. */
   _schedule(runnable: Runnable): void {
     this.#ready.push(runnable);
@@ -587,8 +596,9 @@ export class EventLoop {
 
   /** @internal */
   _addTimer(timer: TimerHandle): void {
+    const earliest = this.#timers.peekWhen();
     this.#timers.push(timer);
-    if (this.#waiting) this.#wakeSelector(); // the earliest deadline may have moved
+    if (timer._when < earliest) this.#wakeSelector(); // the poll's deadline moved earlier
   }
 
   /** @internal A timer still in the heap was cancelled. */
@@ -818,20 +828,9 @@ function checkExecutor(where: string, executor: unknown): void {
   }
 }
 
-function checkOperation(where: string, op: unknown): void {
-  if (isOperation(op)) return;
-  if (isThenable(op)) {
-    throw new TypeError(`${where} was given a Promise: wrap it as an Operation with fromPromise(promise)`);
-  }
-  if (typeof op === "function") {
-    throw new TypeError(`${where} was given a function (${op.name || "anonymous"}): call it and pass the result, e.g. ${where.slice(0, -2)}(${op.name || "work"}())`);
-  }
-  throw new TypeError(`${where} needs an Operation (a generator object, a Future or a Task): received ${op === null ? "null" : typeof op}`);
-}
-
-/** The default exception handler: logs the message and the error's stack to stderr. */
+/** The default exception handler: logs the message and the error (with its cause and sub-errors) to stderr. */
 function defaultExceptionHandler(context: ExceptionContext): void {
   const error = context.exception;
-  const detail = error instanceof Error ? `\n${error.stack ?? String(error)}` : error === undefined ? "" : `\n${String(error)}`;
+  const detail = error === undefined ? "" : `\n${inspect(error)}`;
   process.stderr.write(`yieldio: ${context.message}${detail}\n`);
 }

@@ -161,7 +161,7 @@ export class Future<T> {
     if (typeof callback !== "function") {
       throw new TypeError(`addDoneCallback() needs a function: received ${typeof callback}`);
     }
-    if (this.#state !== PENDING) this._loop.callSoon(callback, this);
+    if (this.#state !== PENDING) this._loop._callSoonUnchecked(callback, this);
     else this.#addListener(callback);
   }
 
@@ -255,13 +255,10 @@ export class Future<T> {
     else this.#notify(listeners);
   }
 
-  /** @internal Throws if the future cannot be completed. */
-  protected _checkPending(verb: string): void {
-    this.#checkSettable(verb);
-  }
-
   #notify(listener: Listener): void {
-    if (typeof listener === "function") this._loop.callSoon(listener as DoneCallback<T>, this);
+    // The internal path: it never throws (a future completed after its loop closed still
+    // notifies every listener it can), so a half-notified future cannot happen.
+    if (typeof listener === "function") this._loop._callSoonUnchecked(listener as DoneCallback<T>, this);
     else listener._wakeFromFuture(this as Future<unknown>);
   }
 

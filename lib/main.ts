@@ -4,6 +4,7 @@
  * @module
  */
 
+import { inspect } from "node:util";
 import { CancelledError } from "./errors.js";
 import type { Instruction } from "./instruction.js";
 import type { Operation } from "./operation.js";
@@ -59,7 +60,7 @@ export async function main(op: Operation<unknown> | (() => Operation<unknown>), 
   } catch (error) {
     if (signalled !== undefined && error instanceof CancelledError) process.exitCode = EXIT_CODES[signalled];
     else {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? String(error)) : String(error)}\n`);
+      process.stderr.write(`${inspect(error)}\n`); // with its cause and sub-errors
       process.exitCode = 1;
     }
   } finally {

@@ -56,3 +56,22 @@ export function isOperation(value: unknown): value is Operation<unknown> {
     typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function"
   );
 }
+
+/**
+ * @internal Throws a `TypeError` naming the likely mistake when `op` is not an Operation:
+ * a Promise (wrap it with `fromPromise`), a function (call it), an array (use `gather`).
+ */
+export function checkOperation(where: string, op: unknown): asserts op is Operation<unknown> {
+  if (isOperation(op)) return;
+  const name = where.slice(0, where.indexOf("("));
+  if (typeof (op as { then?: unknown } | null)?.then === "function") {
+    throw new TypeError(`${where} was given a Promise: wrap it as an Operation with fromPromise(promise)`);
+  }
+  if (typeof op === "function") {
+    throw new TypeError(`${where} was given a function (${op.name || "anonymous"}): call it and pass the result, e.g. ${name}(${op.name || "work"}())`);
+  }
+  if (Array.isArray(op)) {
+    throw new TypeError(`${where} needs an Operation, not an array: to run several at once use gather(...)`);
+  }
+  throw new TypeError(`${where} needs an Operation (a generator object, a Future or a Task): received ${op === null ? "null" : typeof op}`);
+}

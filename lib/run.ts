@@ -11,6 +11,7 @@ import { EventLoop } from "./event-loop.js";
 import type { ExceptionHandler } from "./event-loop.js";
 import type { Instruction } from "./instruction.js";
 import type { Operation } from "./operation.js";
+import { checkOperation } from "./operation.js";
 import { _peekRunningLoop } from "./running.js";
 import type { Task } from "./task.js";
 
@@ -73,7 +74,8 @@ export function run<T>(main: Operation<T> | (() => Operation<T>), options: RunOp
 
 async function runOn<T>(loop: EventLoop, main: Operation<T> | (() => Operation<T>)): Promise<T> {
   try {
-    const op = typeof main === "function" ? main() : main;
+    // A function is called inside the main task, so it may use the running loop.
+    const op = typeof main === "function" ? callInside(main) : main;
     return await loop.runUntilComplete(op);
   } finally {
     try {
@@ -85,16 +87,23 @@ async function runOn<T>(loop: EventLoop, main: Operation<T> | (() => Operation<T
   }
 }
 
+function* callInside<T>(main: () => Operation<T>): Generator<Instruction, T, unknown> {
+  const op = main();
+  checkOperation("run()", op);
+  return yield* op;
+}
+
+/** Cancels and awaits pending tasks, round after round: cleanup may spawn more tasks. */
 async function cancelRemainingTasks(loop: EventLoop): Promise<void> {
-  const tasks = loop._pendingTasks();
-  if (tasks.size === 0) return;
-  for (const task of tasks) task._cancelWithReason({ source: "shutdown" });
-  await loop.runUntilComplete(awaitAll(tasks));
-  for (const task of tasks) {
-    if (task.cancelled()) continue;
-    const error = task.exception();
-    if (error !== undefined) {
-      loop.callExceptionHandler({ message: `unhandled exception in ${task._describe()} during run() shutdown`, exception: error, task });
+  for (let tasks = loop._pendingTasks(); tasks.size > 0; tasks = loop._pendingTasks()) {
+    for (const task of tasks) task._cancelWithReason({ source: "shutdown" });
+    await loop.runUntilComplete(awaitAll(tasks));
+    for (const task of tasks) {
+      if (task.cancelled()) continue;
+      const error = task.exception();
+      if (error !== undefined) {
+        loop.callExceptionHandler({ message: `unhandled exception in ${task._describe()} during run() shutdown`, exception: error, task });
+      }
     }
   }
 }
@@ -119,4 +128,5 @@ async function shutdownDefaultExecutor(loop: EventLoop): Promise<void> {
       yield* executor.shutdown({ wait: true });
     })(),
   );
+  await cancelRemainingTasks(loop); // tasks the shutdown may have started
 }

@@ -7,7 +7,7 @@
 import { CancelScope } from "./cancel-scope.js";
 import type { Instruction } from "./instruction.js";
 import type { Operation } from "./operation.js";
-import { isOperation } from "./operation.js";
+import { checkOperation } from "./operation.js";
 
 /**
  * Runs `op` in a shielded cancel scope: cancellation of the enclosing scopes (and of the task)
@@ -31,9 +31,7 @@ import { isOperation } from "./operation.js";
  * ```
  */
 export function* shield<T>(op: Operation<T>): Generator<Instruction, T, unknown> {
-  if (!isOperation(op)) {
-    throw new TypeError(`shield() needs an Operation: received ${op === null ? "null" : Array.isArray(op) ? "an array" : typeof op}`);
-  }
+  checkOperation("shield()", op);
   const scope = new CancelScope({ shield: true });
   scope._label = "shield()";
   // Nobody else holds the scope, so it cannot be cancelled itself and never absorbs: the

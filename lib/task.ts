@@ -15,10 +15,12 @@
  * So a task is never on the ready queue twice, and a late wake-up for a wait it already left
  * is dropped by the identity check `#isParkedOn(what)`.
  *
- * Discussion: the "check" resume is how level-triggered cancellation stays cheap. A task that
- * gives way (`yieldNow`), whose wait was withdrawn, or that suspends inside an already cancelled
- * scope, is scheduled with SCHEDULED_CHECK: when it runs, it looks up its scopes once and either
- * raises `CancelledError` or carries on. No error is built unless it is thrown, and a retry loop
+ * Discussion: two resumes keep level-triggered cancellation cheap. A task that gives way
+ * (`yieldNow`) is scheduled with SCHEDULED_CHECK: when it runs, it looks up its scopes once and
+ * either raises `CancelledError` or carries on. A task whose wait was withdrawn, or that
+ * suspended inside an already cancelled scope, is scheduled with SCHEDULED_CANCELLED and the
+ * scope: it raises, whatever happens to the scopes meanwhile (a wait that was withdrawn must
+ * never resume as if it had completed). No error is built until it is thrown, and a retry loop
  * that swallows cancellation gives way for a pass each time instead of freezing the loop.
  *
  * @module
@@ -43,12 +45,19 @@ const NOT_STARTED = 0;
 const SCHEDULED_VALUE = 1; // send #slot
 const SCHEDULED_ERROR = 2; // throw #slot
 const SCHEDULED_CHECK = 3; // throw CancelledError if a scope is cancelled, else send #slot
-const RUNNING = 4;
-const PARKED = 5;
-const PARKED_ABORTING = 6; // parked, and its wait refused to withdraw: it completes by itself
-const DONE = 7;
-type Stage = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
-type ResumeMode = typeof SCHEDULED_VALUE | typeof SCHEDULED_ERROR | typeof SCHEDULED_CHECK;
+const SCHEDULED_CANCELLED = 4; // throw the CancelledError of the scope in #slot
+const RUNNING = 5;
+const PARKED = 6;
+const PARKED_ABORTING = 7; // parked, and its wait refused to withdraw: it completes by itself
+const DONE = 8;
+type Stage = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+type ResumeMode = typeof SCHEDULED_VALUE | typeof SCHEDULED_ERROR | typeof SCHEDULED_CHECK | typeof SCHEDULED_CANCELLED;
+
+/**
+ * Errors the kernel threw into a coroutine for a bad yield; the second one in a step is
+ * raised on the next pass, so a `catch`-and-retry loop around a bad yield cannot freeze the loop.
+ */
+const diagnoses = new WeakSet<object>();
 
 /** What a parked task waits on. */
 type Parking = SleepTimer | AwaitInstruction | Waiter<unknown>;
@@ -155,7 +164,11 @@ export class Task<T> extends Future<T> {
   constructor(op: Operation<T>, loop: EventLoop, options?: InternalTaskOptions) {
     super(loop);
     this.#coroutine = op[Symbol.iterator]();
-    this.#name = options?.name ?? ++taskCounter;
+    const name = options?.name;
+    if (name !== undefined && typeof name !== "string") {
+      throw new TypeError(`createTask() needs a string name: received ${name === null ? "null" : typeof name}`);
+    }
+    this.#name = name ?? ++taskCounter;
     if (options?.parentScope !== undefined) this.#createRootScope(options.parentScope);
     if (loop.debug) this.#getExtras().creationStack = new Error("task created here").stack;
   }
@@ -289,9 +302,7 @@ export class Task<T> extends Future<T> {
       if (parked.cancelsTarget) {
         // asyncio's rule: cancelling the awaiter cancels the awaited. We resume when it is
         // done, which for a task means once it has unwound.
-        const reason = this.#cancelling()?.cancelReason;
-        parked.future.cancel(reason?.message);
-        withdrawn = false;
+        withdrawn = !this.#cancelTarget(parked.future);
       } else {
         parked.future._removeWaiter(this as Task<unknown>);
         withdrawn = true;
@@ -299,7 +310,36 @@ export class Task<T> extends Future<T> {
     } else {
       withdrawn = parked._abort();
     }
-    if (withdrawn) this.#schedule(SCHEDULED_CHECK, undefined);
+    if (withdrawn) this.#scheduleCancelled();
+  }
+
+  /**
+   * Cancels an awaited future with this task's reason; true if it will complete (so the wait
+   * stays), false if its cancel() threw (reported; the wait is then withdrawn).
+   */
+  #cancelTarget(future: Future<unknown>): boolean {
+    const reason = this.#cancelling()?.cancelReason;
+    try {
+      if (future instanceof Task && reason !== undefined) future._cancelWithReason(reason);
+      else future.cancel(reason?.message);
+      return true;
+    } catch (error) {
+      future._removeWaiter(this as Task<unknown>);
+      this._loop.callExceptionHandler({
+        message: `cancel() of ${future._describe()} threw while ${this._describe()} was being cancelled; the wait was withdrawn`,
+        exception: error,
+        task: this as Task<unknown>,
+        future,
+      });
+      return false;
+    }
+  }
+
+  /** Resume by raising the cancellation that applies now (withdrawn or refused suspension). */
+  #scheduleCancelled(): void {
+    const cancelling = this.#cancelling();
+    if (cancelling === undefined) this.#schedule(SCHEDULED_CHECK, undefined);
+    else this.#schedule(SCHEDULED_CANCELLED, cancelling);
   }
 
   /** @internal A waiter this task parked on was woken. */
@@ -338,6 +378,9 @@ export class Task<T> extends Future<T> {
         return;
       }
       mode = SCHEDULED_VALUE;
+    } else if (mode === SCHEDULED_CANCELLED) {
+      mode = SCHEDULED_ERROR;
+      value = (value as CancelScope)._newError();
     } else if (mode === SCHEDULED_CHECK) {
       const cancelling = this.#cancelling();
       if (cancelling === undefined) mode = SCHEDULED_VALUE;
@@ -359,7 +402,10 @@ export class Task<T> extends Future<T> {
 
   #step(mode: ResumeMode, value: unknown): void {
     const coroutine = this.#coroutine;
-    let diagnosis: TypeError | undefined; // the last bad-yield diagnosis thrown in
+    // The last bad-yield diagnosis thrown in (possibly on the previous pass), and how many
+    // were thrown in during this step.
+    let diagnosis = mode === SCHEDULED_ERROR && diagnoses.has(value as object) ? (value as Error) : undefined;
+    let diagnosesThisStep = 0;
     for (;;) {
       let result: IteratorResult<Instruction, T>;
       try {
@@ -376,8 +422,10 @@ export class Task<T> extends Future<T> {
       }
       const instruction = result.value;
       if (!isInstruction(instruction)) {
+        const error = diagnoseYield(instruction);
+        if (this.#throwDiagnosis(error, ++diagnosesThisStep)) return;
         mode = SCHEDULED_ERROR;
-        value = diagnosis = diagnoseYield(instruction);
+        value = diagnosis = error;
         continue;
       }
       if (instruction.kind === "current-task") {
@@ -386,9 +434,10 @@ export class Task<T> extends Future<T> {
         continue;
       }
       // Every other instruction is a suspension: level-triggered cancellation is checked here.
-      if (this.#cancelling() !== undefined) {
+      const cancelling = this.#cancelling();
+      if (cancelling !== undefined) {
         this.#noteCancelledSuspension();
-        this.#schedule(SCHEDULED_CHECK, undefined);
+        this.#schedule(SCHEDULED_CANCELLED, cancelling);
         return;
       }
       if (this.#extras !== undefined) this.#extras.cancelledSuspensions = 0;
@@ -403,8 +452,10 @@ export class Task<T> extends Future<T> {
         case "await": {
           const future = instruction.future;
           if (future === (this as Future<unknown>)) {
+            const error = new InvalidStateError(`${this._describe()} awaited itself: a task cannot wait for its own result`);
+            if (this.#throwDiagnosis(error, ++diagnosesThisStep)) return;
             mode = SCHEDULED_ERROR;
-            value = new InvalidStateError(`${this._describe()} awaited itself: a task cannot wait for its own result`);
+            value = diagnosis = error;
             continue;
           }
           if (future.done()) {
@@ -435,6 +486,18 @@ export class Task<T> extends Future<T> {
           return assertNever(instruction);
       }
     }
+  }
+
+  /**
+   * The first misuse diagnosis of a step is thrown back at once; later ones go through the
+   * ready queue (returns true: the step ends), so that a coroutine catching the error and
+   * retrying gives way to the rest of the loop.
+   */
+  #throwDiagnosis(error: Error, countThisStep: number): boolean {
+    diagnoses.add(error);
+    if (countThisStep === 1) return false;
+    this.#schedule(SCHEDULED_ERROR, error);
+    return true;
   }
 
   #park(what: Parking): void {
@@ -497,7 +560,7 @@ const FINISHED: Iterator<Instruction, unknown, unknown> = {
  * replaces our diagnosis with its own "iterator does not provide a 'throw' method". Put ours
  * back, with the engine's as the cause.
  */
-function replaceEngineError(error: unknown, diagnosis: TypeError): unknown {
+function replaceEngineError(error: unknown, diagnosis: Error): unknown {
   if (!(error instanceof TypeError) || error === diagnosis || !error.message.includes("'throw' method")) return error;
   return new TypeError(diagnosis.message, { cause: error });
 }

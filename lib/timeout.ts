@@ -15,6 +15,7 @@ import { CancelScope } from "./cancel-scope.js";
 import { InvalidStateError, TimeoutError } from "./errors.js";
 import type { Instruction } from "./instruction.js";
 import type { Operation } from "./operation.js";
+import { checkOperation } from "./operation.js";
 import { getRunningLoop } from "./running.js";
 
 /**
@@ -86,11 +87,13 @@ export function* withDeadline<T>(
   label: string,
   onExpiry: "throw" | "return",
 ): Generator<Instruction, T | undefined, unknown> {
+  if (typeof body !== "function") checkOperation(`${label.slice(0, label.indexOf("("))}()`, body);
   const scope = new CancelScope({ deadline: whenMs ?? Number.POSITIVE_INFINITY });
   scope._label = label;
   const handle = new Timeout(scope);
   const result = yield* scope.run(typeof body === "function" ? () => body(handle) : body);
-  if (scope.cancelledCaught && scope.cancelReason?.source === "deadline" && onExpiry === "throw") {
+  // Only the deadline can cancel this private scope, so a caught cancellation is an expiry.
+  if (scope.cancelledCaught && onExpiry === "throw") {
     throw new TimeoutError(`${label} expired: the operation did not finish before its deadline`, { cause: scope._caughtError });
   }
   return result;

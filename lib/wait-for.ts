@@ -8,6 +8,7 @@ import { TimeoutError } from "./errors.js";
 import { Future } from "./future.js";
 import type { Instruction } from "./instruction.js";
 import type { Operation } from "./operation.js";
+import { checkOperation } from "./operation.js";
 import { getRunningLoop } from "./running.js";
 import { shield } from "./shield.js";
 import { withDeadline } from "./timeout.js";
@@ -33,6 +34,7 @@ export function* waitFor<T>(op: Operation<T>, timeoutMs: number | null): Generat
     if (typeof timeoutMs !== "number") throw new TypeError(`waitFor() needs timeoutMs as a number or null: received ${typeof timeoutMs}`);
     if (Number.isNaN(timeoutMs)) throw new RangeError("waitFor() needs timeoutMs as a number or null: received NaN");
   }
+  checkOperation("waitFor()", op);
   const label = `waitFor(${timeoutMs})`;
   if (timeoutMs !== null && timeoutMs <= 0) return yield* expireAtOnce(op, label);
   const whenMs = timeoutMs === null ? null : getRunningLoop().time() + timeoutMs;

@@ -43,6 +43,9 @@ interface Watch {
 
 const STREAM_EVENTS = ["end", "close", "error", "drain", "finish"] as const;
 
+/** The longest delay Node's setTimeout accepts. */
+const MAX_HOST_DELAY_MS = 2 ** 31 - 1;
+
 /**
  * A selector on real time (`performance.now()`), waiting through Node's event loop.
  *
@@ -188,7 +191,9 @@ export class NodeSelector extends BaseSelector {
     this.#clearHostTimer();
     this.#hostTimerDeadline = deadline;
     // Node rounds to whole ms and may fire up to 1 ms early; the loop then waits again.
-    this.#hostTimer = setTimeout(this.#onHostTimer, Math.max(1, Math.ceil(deadline - this.time())));
+    // Node caps delays at 2^31 - 1 ms (about 24.8 days) and turns larger ones into 1 ms: cap
+    // them ourselves; waking early just makes the loop wait again.
+    this.#hostTimer = setTimeout(this.#onHostTimer, Math.min(MAX_HOST_DELAY_MS, Math.max(1, Math.ceil(deadline - this.time()))));
   }
 
   readonly #onHostTimer = (): void => {

@@ -85,7 +85,8 @@ export interface Selector {
   /**
    * Registers `fileobj` for `events`.
    *
-   * @throws TypeError for an object this selector cannot watch, or an empty event mask.
+   * @throws TypeError for an object this selector cannot watch or a mask that is not an integer;
+   *   RangeError for an empty mask or unknown bits.
    * @throws RangeError if `fileobj` is already registered.
    */
   register<D>(fileobj: object, events: number, data?: D): SelectorKey<D>;
