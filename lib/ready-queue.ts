@@ -37,9 +37,9 @@ export class ReadyQueue {
   /**
    * Runs the first `count` entries (the snapshot taken by the caller), in order. Entries pushed
    * meanwhile stay for the next call. If an entry throws, the rest of the snapshot still runs
-   * and `onError` is told.
+   * and the owner (the loop) is told.
    */
-  runFirst(count: number, onError: (error: unknown) => void): void {
+  runFirst(count: number, owner: { _readyEntryThrew(error: unknown): void }): void {
     // Count down rather than compare positions: an entry may push enough to grow the buffer,
     // which renumbers the positions (the order is kept).
     let remaining = count;
@@ -54,7 +54,7 @@ export class ReadyQueue {
           entry._run();
         }
       } catch (error) {
-        onError(error);
+        owner._readyEntryThrew(error);
       }
     }
   }

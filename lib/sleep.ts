@@ -6,6 +6,7 @@
 
 import type { Instruction } from "./instruction.js";
 import type { Operation } from "./operation.js";
+import { _keepMaps } from "./exemplars.js";
 import { SleepInstruction, YIELD_NOW } from "./instruction.js";
 
 /**
@@ -84,3 +85,5 @@ class YieldNowIterator implements Iterator<Instruction, void, unknown> {
     return this;
   }
 }
+
+_keepMaps(new YieldNowIterator()); // see exemplars.ts
