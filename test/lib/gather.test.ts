@@ -1,0 +1,508 @@
+import test from "ava";
+import {
+  CancelScope,
+  CancelledError,
+  TimeoutError,
+  createTask,
+  currentTask,
+  gather,
+  getRunningLoop,
+  shield,
+  sleep,
+  timeout,
+  yieldNow,
+} from "../../lib/index.js";
+import type { Coroutine, Operation, Task } from "../../lib/index.js";
+import { runVirtual } from "../helpers/loop.js";
+
+/** A child that sleeps, logs, and returns its name (or throws). */
+function* child(log: string[], name: string, delayMs: number, fail?: unknown): Coroutine<string> {
+  const loop = getRunningLoop();
+  try {
+    yield* sleep(delayMs);
+    if (fail !== undefined) throw fail;
+    log.push(`${name} returned @${loop.time()}`);
+    return name;
+  } catch (error) {
+    if (error instanceof CancelledError) log.push(`${name} cancelled @${loop.time()}`);
+    throw error;
+  } finally {
+    log.push(`${name} finally`);
+  }
+}
+
+/** Runs `op` and returns what it threw (fails the test if it returned). */
+function* thrownBy(op: Operation<unknown>): Coroutine<unknown> {
+  try {
+    yield* op;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the operation to throw");
+}
+
+test("`gather()` behaviour: results in argument order, children run concurrently", async (t) => {
+  const log: string[] = [];
+  const { result, endTime } = await runVirtual(t, function* () {
+    return yield* gather(child(log, "a", 30), child(log, "b", 10), child(log, "c", 20));
+  });
+  t.deepEqual(result, ["a", "b", "c"]);
+  t.is(endTime, 30);
+  t.deepEqual(log, ["b returned @10", "b finally", "c returned @20", "c finally", "a returned @30", "a finally"]);
+});
+
+test("`gather()` behaviour: no arguments returns [] without suspending", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    const scope = new CancelScope();
+    scope.cancel();
+    // A cancelled scope raises at every suspension: gather() must not suspend.
+    return yield* scope.run(gather());
+  });
+  t.deepEqual(result, []);
+});
+
+test("`gather()` behaviour: one Array argument is the same as spreading it", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    const ops = Array.from({ length: 10_000 }, (_, i) => sleep(i % 7, i));
+    const values = yield* gather(ops);
+    return values.reduce((sum, value) => sum + value, 0);
+  });
+  t.is(result, (10_000 * 9_999) / 2);
+});
+
+test("`gather()` behaviour: children are tasks of their own, started lazily in order", async (t) => {
+  const log: string[] = [];
+  function* who(tag: string): Coroutine<string> {
+    log.push(`${tag} runs in ${currentTask() === parent ? "the parent" : "a child"}`);
+    return tag;
+  }
+  let parent: Task<unknown> | undefined;
+  await runVirtual(t, function* () {
+    parent = currentTask();
+    const op = gather(who("x"), who("y"));
+    log.push("gather called");
+    yield* op;
+  });
+  t.deepEqual(log, ["gather called", "x runs in a child", "y runs in a child"]);
+});
+
+test("`gather()` behaviour: the first failure cancels and awaits the others, then is thrown", async (t) => {
+  const log: string[] = [];
+  const boom = new Error("boom");
+  const { result, endTime } = await runVirtual(t, function* () {
+    const error = yield* thrownBy(gather(child(log, "slow", 100), child(log, "bad", 10, boom), child(log, "slower", 200)));
+    log.push("gather threw");
+    return error;
+  });
+  t.is(result, boom);
+  t.is(endTime, 10);
+  t.deepEqual(log, ["bad finally", "slow cancelled @10", "slow finally", "slower cancelled @10", "slower finally", "gather threw"]);
+});
+
+test("`gather()` behaviour: the siblings are cancelled with a task-group reason", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    let reason: unknown;
+    function* victim(): Coroutine<void> {
+      try {
+        yield* sleep(100);
+      } catch (error) {
+        reason = (error as CancelledError).reason;
+        throw error;
+      }
+    }
+    yield* thrownBy(gather(victim(), child([], "bad", 1, new Error("x"))));
+    return reason;
+  });
+  t.like(result, { source: "task-group", message: "gather() saw a child fail" });
+});
+
+test("`gather()` behaviour: errors of cancelled siblings are dropped, not reported", async (t) => {
+  const first = new Error("first");
+  const { result, reports } = await runVirtual(t, function* () {
+    function* failsInCleanup(): Coroutine<void> {
+      try {
+        yield* sleep(100);
+      } finally {
+        throw new Error("second, during cleanup");
+      }
+    }
+    return yield* thrownBy(gather(failsInCleanup(), child([], "bad", 5, first)));
+  });
+  t.is(result, first);
+  t.deepEqual(reports, []);
+});
+
+test("`gather()` behaviour: a child cancelled by someone else is a failure (CancelledError)", async (t) => {
+  const log: string[] = [];
+  const { result } = await runVirtual(t, function* () {
+    const victim = createTask(child(log, "victim", 100));
+    const other = child(log, "other", 100);
+    yield* yieldNow();
+    getRunningLoop().callLater(10, () => victim.cancel("stop it"));
+    return yield* thrownBy(gather(victim, other));
+  });
+  t.true(result instanceof CancelledError);
+  t.regex((result as Error).message, /stop it/);
+  t.deepEqual(log, ["victim cancelled @10", "victim finally", "other cancelled @10", "other finally"]);
+});
+
+test("`gather()` behaviour: cancelling the awaiting task cancels and awaits every child", async (t) => {
+  const log: string[] = [];
+  const { result, endTime } = await runVirtual(t, function* () {
+    const outside = createTask(child(log, "passed-in", 100));
+    const waiter = createTask(gather(child(log, "a", 100), outside, child(log, "b", 100)));
+    yield* sleep(10);
+    waiter.cancel("enough");
+    const error = yield* thrownBy(waiter);
+    log.push("waiter done");
+    return error;
+  });
+  t.true(result instanceof CancelledError);
+  t.regex((result as Error).message, /enough/);
+  t.is(endTime, 10);
+  t.deepEqual(log, [
+    "a cancelled @10",
+    "a finally",
+    "passed-in cancelled @10",
+    "passed-in finally",
+    "b cancelled @10",
+    "b finally",
+    "waiter done",
+  ]);
+});
+
+test("`gather()` behaviour: called in an already cancelled scope, the children never run", async (t) => {
+  const log: string[] = [];
+  const { result } = await runVirtual(t, function* () {
+    const scope = new CancelScope();
+    scope.cancel();
+    yield* scope.run(function* () {
+      try {
+        yield* gather(child(log, "a", 10), child(log, "b", 10));
+      } catch (error) {
+        log.push(`raised ${(error as Error).name}`);
+        throw error;
+      }
+    });
+    return scope.cancelledCaught;
+  });
+  t.true(result);
+  t.deepEqual(log, ["raised CancelledError"]);
+});
+
+test("`gather()` behaviour: a cancellation arriving after the children finished returns the results", async (t) => {
+  const log: string[] = [];
+  const { result } = await runVirtual(t, function* () {
+    const gate = getRunningLoop().createFuture<string>();
+    let waiter: Task<string[]> | undefined;
+    function* lastChild(): Coroutine<string> {
+      return yield* gate;
+    }
+    function* canceller(): Coroutine<void> {
+      yield* gate; // woken right after lastChild, in the same pass: the gather is already woken
+      waiter!.cancel();
+    }
+    waiter = createTask(
+      (function* () {
+        const values = yield* gather(lastChild());
+        log.push(`gather returned ${values.join()}`);
+        try {
+          yield* yieldNow();
+        } catch (error) {
+          log.push(`next suspension raised ${(error as Error).name}`);
+          throw error;
+        }
+        return values;
+      })(),
+    );
+    yield* yieldNow(); // lastChild parks on the gate first
+    const cancelling = createTask(canceller());
+    yield* yieldNow();
+    gate.setResult("ok");
+    const error = yield* thrownBy(waiter);
+    yield* cancelling;
+    return error;
+  });
+  t.true(result instanceof CancelledError);
+  t.deepEqual(log, ["gather returned ok", "next suspension raised CancelledError"]);
+});
+
+test("`gather()` behaviour: interrupted, a real error of a child wins over CancelledError", async (t) => {
+  const cleanupError = new Error("cleanup failed");
+  const { result } = await runVirtual(t, function* () {
+    function* failsInCleanup(): Coroutine<void> {
+      try {
+        yield* sleep(100);
+      } finally {
+        throw cleanupError;
+      }
+    }
+    const waiter = createTask(gather(sleep(100), failsInCleanup()));
+    yield* sleep(10);
+    waiter.cancel();
+    return yield* thrownBy(waiter);
+  });
+  t.is(result, cleanupError);
+});
+
+test("`gather()` behaviour: interrupted, children that return anyway still give CancelledError", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    function* stubborn(): Coroutine<string> {
+      try {
+        yield* sleep(100);
+      } catch {
+        return "returned anyway"; // swallowed the cancellation and did not suspend again
+      }
+      return "slept";
+    }
+    const waiter = createTask(gather(stubborn()));
+    yield* sleep(10);
+    waiter.cancel();
+    return yield* thrownBy(waiter);
+  });
+  t.true(result instanceof CancelledError);
+});
+
+test("`gather()` behaviour: cleanup that suspends in shield() is awaited", async (t) => {
+  const log: string[] = [];
+  const { endTime } = await runVirtual(t, function* () {
+    function* flushes(): Coroutine<void> {
+      try {
+        yield* sleep(100);
+      } finally {
+        yield* shield(sleep(50));
+        log.push(`flushed @${getRunningLoop().time()}`);
+      }
+    }
+    const waiter = createTask(gather(flushes(), flushes()));
+    yield* sleep(10);
+    waiter.cancel();
+    yield* thrownBy(waiter);
+    log.push(`waiter done @${getRunningLoop().time()}`);
+  });
+  t.is(endTime, 60);
+  t.deepEqual(log, ["flushed @60", "flushed @60", "waiter done @60"]);
+});
+
+test("`gather()` behaviour: cancelled again while its children unwind, it still waits for them", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    function* slowCleanup(): Coroutine<void> {
+      try {
+        yield* sleep(100);
+      } finally {
+        yield* shield(sleep(30));
+        log.push(`child cleaned up @${getRunningLoop().time()}`);
+      }
+    }
+    const waiter = createTask(gather(slowCleanup()));
+    yield* sleep(10);
+    waiter.cancel("first");
+    yield* sleep(10);
+    waiter.cancel("second");
+    yield* thrownBy(waiter);
+    log.push(`waiter done @${getRunningLoop().time()}`);
+  });
+  t.deepEqual(log, ["child cleaned up @40", "waiter done @40"]);
+});
+
+test("`gather()` behaviour: a timeout around it cancels the children and converts", async (t) => {
+  const log: string[] = [];
+  const { result, endTime } = await runVirtual(t, function* () {
+    return yield* thrownBy(timeout(15, gather(child(log, "a", 10), child(log, "b", 20))));
+  });
+  t.true(result instanceof TimeoutError);
+  t.true((result as Error).cause instanceof CancelledError);
+  t.is(((result as Error).cause as CancelledError).reason.source, "deadline");
+  t.is(endTime, 15);
+  t.deepEqual(log, ["a returned @10", "a finally", "b cancelled @15", "b finally"]);
+});
+
+test("`gather()` behaviour: many Tasks passed in are awaited in argument order", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    const tasks = Array.from({ length: 5_000 }, (_, i) => createTask(sleep((i * 7919) % 13, i)));
+    const values = yield* gather(tasks);
+    return values.every((value, i) => value === i);
+  });
+  t.true(result);
+});
+
+test("`gather()` behaviour: the same Task passed twice is awaited once, its result in both places", async (t) => {
+  let runs = 0;
+  const { result } = await runVirtual(t, function* () {
+    function* once(): Coroutine<number> {
+      runs++;
+      yield* sleep(5);
+      return 7;
+    }
+    const task = createTask(once());
+    return yield* gather(task, sleep(1, 1), task);
+  });
+  t.deepEqual(result, [7, 1, 7]);
+  t.is(runs, 1);
+});
+
+test("`gather()` behaviour: the same generator object passed twice runs once", async (t) => {
+  let runs = 0;
+  const { result } = await runVirtual(t, function* () {
+    function* once(value: string): Coroutine<string> {
+      runs++;
+      yield* sleep(5);
+      return value;
+    }
+    const op = once("abc");
+    return yield* gather(op, op, once("def"), op);
+  });
+  t.deepEqual(result, ["abc", "abc", "def", "abc"]);
+  t.is(runs, 2);
+});
+
+test("`gather()` behaviour: an operation used by an earlier gather runs again in a later one", async (t) => {
+  let runs = 0;
+  const { result } = await runVirtual(t, function* () {
+    const reusable: Operation<number> = {
+      *[Symbol.iterator]() {
+        runs++;
+        yield* sleep(1);
+        return runs;
+      },
+    };
+    const first = yield* gather(reusable);
+    const second = yield* gather(reusable);
+    return [first, second];
+  });
+  t.deepEqual(result, [[1], [2]]);
+});
+
+test("`gather()` behaviour: done Futures are used at once, without suspending", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    const done = getRunningLoop().createFuture<number>();
+    done.setResult(3);
+    const scope = new CancelScope();
+    scope.cancel(); // any suspension would raise
+    return yield* scope.run(gather(done, done));
+  });
+  t.deepEqual(result, [3, 3]);
+});
+
+test("`gather()` behaviour: a pending Future is awaited; a failed one fails the gather", async (t) => {
+  const log: string[] = [];
+  const { result } = await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const later = loop.createFuture<string>();
+    loop.callLater(20, () => later.setResult("later"));
+    const values = yield* gather(later, child(log, "c", 10));
+    const failed = loop.createFuture<string>();
+    loop.callLater(5, () => failed.setException(new RangeError("bad")));
+    const error = yield* thrownBy(gather(child(log, "d", 50), failed));
+    return [values, (error as Error).name];
+  });
+  t.deepEqual(result, [["later", "c"], "RangeError"]);
+  t.deepEqual(log, ["c returned @10", "c finally", "d cancelled @25", "d finally"]);
+});
+
+test("`gather()` behaviour: an already failed Future decides at once; later operations never start", async (t) => {
+  const log: string[] = [];
+  const { result } = await runVirtual(t, function* () {
+    const failed = getRunningLoop().createFuture<string>();
+    failed.setException(new Error("early"));
+    const error = yield* thrownBy(gather(child(log, "before", 10), failed, child(log, "after", 10)));
+    return (error as Error).message;
+  });
+  t.is(result, "early");
+  t.deepEqual(log, []); // "before" was cancelled before its first step; "after" never started
+});
+
+test("`gather()` behaviour: a plain Future passed in is cancelled when a sibling fails", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    const pending = getRunningLoop().createFuture<string>();
+    yield* thrownBy(gather(pending, child([], "bad", 5, new Error("x"))));
+    return pending.cancelled();
+  });
+  t.true(result);
+});
+
+test("`gather()` behaviour: with eager tasks, a child that fails at once stops the rest from starting", async (t) => {
+  const log: string[] = [];
+  const { result } = await runVirtual(
+    t,
+    function* () {
+      function* failsAtOnce(): Coroutine<never> {
+        log.push("failing");
+        throw new Error("at once");
+      }
+      function* other(name: string): Coroutine<void> {
+        log.push(`${name} started`);
+        yield* sleep(10);
+      }
+      const error = yield* thrownBy(gather(other("first"), failsAtOnce(), other("never")));
+      return (error as Error).message;
+    },
+    { eagerTasks: true },
+  );
+  t.is(result, "at once");
+  t.deepEqual(log, ["first started", "failing"]);
+});
+
+test("`gather()` behaviour: with eager tasks, the children start within the gather call", async (t) => {
+  const log: string[] = [];
+  const { result } = await runVirtual(
+    t,
+    function* () {
+      function* immediate(value: number): Coroutine<number> {
+        log.push(`child ${value} ran`);
+        return value;
+      }
+      getRunningLoop().callSoon(() => log.push("callback scheduled before the gather"));
+      return yield* gather(immediate(1), immediate(2));
+    },
+    { eagerTasks: true },
+  );
+  t.deepEqual(result, [1, 2]);
+  t.deepEqual(log, ["child 1 ran", "child 2 ran", "callback scheduled before the gather"]);
+});
+
+test("`gather()` behaviour: nested gathers are cancelled as a whole", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    const waiter = createTask(gather(gather(child(log, "a", 100), child(log, "b", 100)), child(log, "c", 100)));
+    yield* sleep(10);
+    waiter.cancel();
+    yield* thrownBy(waiter);
+  });
+  t.deepEqual([...log].sort(), ["a cancelled @10", "a finally", "b cancelled @10", "b finally", "c cancelled @10", "c finally"]);
+});
+
+/** Each case builds the arguments around `canary`, an operation placed before the bad one. */
+const badArguments: Array<[string, (canary: Operation<void>) => unknown[], RegExp]> = [
+  ["a Promise", (c) => [c, Promise.resolve(1)], /gather\(\) was given a Promise at position 1: wrap it as an Operation with fromPromise/],
+  ["a function", (c) => [c, sleep], /gather\(\) was given a function \(sleep\) at position 1: call it and pass the result, e\.g\. gather\(sleep\(\)\)/],
+  ["a number", (c) => [c, 42], /gather\(\) needs Operations .*received number at position 1/],
+  ["null", (c) => [c, null], /received null at position 1/],
+  ["an Array among other arguments", (c) => [c, [sleep(1)]], /gather\(\) was given an Array at position 1 among other arguments/],
+  ["an Array inside the Array argument", (c) => [[c, [sleep(1)]]], /gather\(\) was given an Array at position 1: pass one Array/],
+];
+
+for (const [what, build, message] of badArguments) {
+  test(`\`gather()\` behaviour: ${what} is a TypeError, and nothing starts`, async (t) => {
+    let started = false;
+    function* canary(): Coroutine<void> {
+      started = true;
+    }
+    const { result } = await runVirtual(t, function* () {
+      const error = yield* thrownBy((gather as (...a: unknown[]) => Operation<unknown>)(...build(canary())));
+      yield* sleep(1); // the loop is alive
+      return error;
+    });
+    t.true(result instanceof TypeError);
+    t.regex((result as Error).message, message);
+    t.false(started);
+  });
+}
+
+test("`gather()` behaviour: failures nobody else retrieved are not reported", async (t) => {
+  const { reports } = await runVirtual(t, function* () {
+    yield* thrownBy(gather(child([], "x", 1, new Error("x")), child([], "y", 1, new Error("y"))));
+  });
+  t.deepEqual(reports, []);
+});
