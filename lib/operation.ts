@@ -63,12 +63,13 @@ export function isOperation(value: unknown): value is Operation<unknown> {
  */
 export function checkOperation(where: string, op: unknown): asserts op is Operation<unknown> {
   if (isOperation(op)) return;
-  const name = where.slice(0, where.indexOf("("));
+  // `name()` gives `name(work())`; anything else (a body function) gives `() => work()`.
+  const example = (fn: string): string => (where.endsWith("()") ? `${where.slice(0, -2)}(${fn}())` : `() => ${fn}()`);
   if (typeof (op as { then?: unknown } | null)?.then === "function") {
     throw new TypeError(`${where} was given a Promise: wrap it as an Operation with fromPromise(promise)`);
   }
   if (typeof op === "function") {
-    throw new TypeError(`${where} was given a function (${op.name || "anonymous"}): call it and pass the result, e.g. ${name}(${op.name || "work"}())`);
+    throw new TypeError(`${where} was given a function (${op.name || "anonymous"}): call it and pass the result, e.g. ${example(op.name || "work")}`);
   }
   if (Array.isArray(op)) {
     throw new TypeError(`${where} needs an Operation, not an array: to run several at once use gather(...)`);

@@ -573,3 +573,100 @@ test("`CancelScope.run()` behaviour: a body that is not an Operation is a TypeEr
     t.is(yield* new CancelScope().run(sleep(1, "alive")), "alive");
   });
 });
+
+test("`CancelScope.run()` behaviour: a Promise, an array or a number is a TypeError naming the fix; the scope is not entered", async (t) => {
+  await runVirtual(t, function* () {
+    const cases: Array<[string, unknown, RegExp]> = [
+      ["a Promise", Promise.resolve(1), /^CancelScope\.run\(\) was given a Promise: wrap it as an Operation with fromPromise\(promise\)/],
+      ["an array", [sleep(1), sleep(2)], /^CancelScope\.run\(\) needs an Operation, not an array: to run several at once use gather\(\.\.\.\)/],
+      ["a number", 42, /^CancelScope\.run\(\) needs an Operation \(a generator object, a Future or a Task\): received number/],
+    ];
+    for (const [what, body, message] of cases) {
+      const scope = new CancelScope();
+      const error = yield* catching(scope.run(body as Operation<unknown>));
+      t.true(error instanceof TypeError, `run(${what}) throws TypeError`);
+      t.regex((error as Error).message, message, `run(${what})`);
+      t.is(yield* scope.run(sleep(1, "entered later")), "entered later", "the scope was never entered, so it can still run");
+    }
+  });
+});
+
+test("`CancelScope.run()` behaviour: a body function returning a non-Operation is a TypeError naming the fix; the scope is exited cleanly", async (t) => {
+  await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const me = yield* getCurrentTask();
+    const cases: Array<[string, unknown, RegExp]> = [
+      ["a Promise", Promise.resolve(1), /^the body function of CancelScope was given a Promise: wrap it as an Operation with fromPromise\(promise\)/],
+      ["an array", [sleep(1), sleep(2)], /^the body function of CancelScope needs an Operation, not an array: to run several at once use gather\(\.\.\.\)/],
+      ["a number", 42, /^the body function of CancelScope needs an Operation \(a generator object, a Future or a Task\): received number/],
+    ];
+    yield* new CancelScope().run(yieldNow()); // the task's root scope now exists
+    const outer = me._innermostScope();
+    for (const [what, value, message] of cases) {
+      const scope = new CancelScope({ deadline: loop.time() + 100 });
+      const error = yield* catching(scope.run(() => value as Operation<unknown>));
+      t.true(error instanceof TypeError, `a body function returning ${what} throws TypeError`);
+      t.regex((error as Error).message, message, `a body function returning ${what}`);
+      t.true(me._innermostScope() === outer, "the scope was exited");
+      t.is(loop._liveTimerCount(), 0, "its deadline timer is gone");
+      t.is(errorName(yield* catching(scope.run(sleep(1)))), "InvalidStateError", "it was entered once");
+    }
+    t.is(yield* new CancelScope().run(() => sleep(1, "alive")), "alive");
+  });
+});
+
+test("`CancelScope` behaviour: options that are not an object are a TypeError", async (t) => {
+  await runVirtual(t, function* () {
+    t.throws(() => new CancelScope(null as never), {
+      instanceOf: TypeError,
+      message: /^CancelScope\(\) needs an options object \(\{ deadline\?, shield\? \}\): received null/,
+    });
+    t.throws(() => new CancelScope(100 as never), { instanceOf: TypeError, message: /needs an options object.*received number/ });
+    t.throws(() => new CancelScope("shield" as never), { instanceOf: TypeError, message: /needs an options object.*received string/ });
+    t.is(yield* new CancelScope(undefined).run(sleep(1, "default options")), "default options");
+  });
+});
+
+test("`CancelScope.cancel()` behaviour: a reason that is neither a message nor a CancelReason is a TypeError; the scope is not cancelled", async (t) => {
+  await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const scope = new CancelScope();
+    const result = yield* scope.run(function* () {
+      for (const bad of [42, null, {}, { source: 7 }, true]) {
+        t.throws(() => scope.cancel(bad as never), {
+          instanceOf: TypeError,
+          message: /^cancel\(\) needs a message or a CancelReason \(\{ source, message\? \}\): received /,
+        });
+      }
+      t.false(scope.cancelCalled);
+      yield* sleep(10); // not cancelled: the sleep completes
+      loop.callLater(5, () => scope.cancel({ source: "explicit", message: "a valid reason" }));
+      yield* sleep(100);
+      return "not reached";
+    });
+    t.is(result, undefined);
+    t.true(scope.cancelledCaught);
+    t.is(scope.cancelReason?.message, "a valid reason");
+    t.is(loop.time(), 15);
+  });
+});
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : String(error);
+}
+
+test("`CancelScope.run()` behaviour: a body function returning a generator function is a TypeError that says to call it, with a readable example", async (t) => {
+  await runVirtual(t, function* () {
+    function* work(): Coroutine<void> {
+      yield* sleep(1);
+    }
+    const error = yield* catching(new CancelScope().run(() => work as unknown as Operation<void>));
+    t.true(error instanceof TypeError);
+    const message = (error as Error).message;
+    t.regex(message, /^the body function of CancelScope was given a function \(work\): call it/);
+    // The example must not be cut out of the label ("e.g. the body function of CancelScop(work())").
+    t.notRegex(message, /CancelScop\(/);
+    t.notRegex(message, /of CancelScope\(work\(\)\)/);
+    t.is(yield* new CancelScope().run(() => sleep(1, "called, it works")), "called, it works");
+  });
+});

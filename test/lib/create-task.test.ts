@@ -262,3 +262,21 @@ function* catching(op: Operation<unknown>): Coroutine<unknown> {
     return error;
   }
 }
+
+test("`createTask()` behaviour: a name that is not a string is a TypeError; nothing is created and the operation can still be used", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const op = recorded(log, "body", "value");
+    // The callbacks return nothing, so that a failure does not print a whole Task.
+    t.throws(() => void createTask(op, { name: 7 as never }), { instanceOf: TypeError, message: /^createTask\(\) needs a string name: received number/ });
+    t.throws(() => void createTask(op, { name: null as never }), { instanceOf: TypeError, message: /needs a string name: received null/ });
+    t.throws(() => void loop.createTask(op, { name: { toString: () => "x" } as never }), { instanceOf: TypeError, message: /needs a string name: received object/ });
+    t.is(loop._pendingTaskCount(), 1, "nothing half-created: only main");
+    t.deepEqual(log, [], "the body did not run");
+    const task = createTask(op, { name: "named" });
+    t.is(task.name, "named");
+    t.is(yield* task, "value");
+  });
+  t.deepEqual(log, ["body started", "body resumed"]);
+});

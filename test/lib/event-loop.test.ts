@@ -6,14 +6,15 @@ import { NodeSelector, VirtualFile, VirtualSelector } from "../../selectors/inde
 import type { Selector, SelectorKey, SelectResult } from "../../selectors/index.js";
 import { CLEAN, leftovers, runVirtual, virtualLoop } from "../helpers/loop.js";
 
-/** A VirtualSelector that writes every poll into the test's log, so passes show up in it. */
+/** A selector (VirtualSelector by default) that writes every poll into the test's log, so passes show up in it. */
 class LoggingSelector implements Selector {
-  readonly inner = new VirtualSelector();
+  readonly inner: Selector;
   readonly #log: string[];
   polls = 0;
 
-  constructor(log: string[]) {
+  constructor(log: string[], inner: Selector = new VirtualSelector()) {
     this.#log = log;
+    this.inner = inner;
   }
 
   select(timeoutMs: number | null): SelectResult | Promise<SelectResult> {
@@ -795,6 +796,74 @@ test.serial("`setExceptionHandler()` behaviour: null restores the default handle
   t.regex(written, /^yieldio: Exception in callback/);
   t.regex(written, /to stderr/);
   loop.close();
+});
+
+test.serial("`setExceptionHandler()` behaviour: the default handler prints an error with its cause and sub-errors", async (t) => {
+  const loop = new EventLoop({ selector: new VirtualSelector() });
+  loop.setExceptionHandler(null);
+  const written = await captureStderr(async () => {
+    loop.callSoon(() => {
+      throw new Error("outer failure", { cause: new Error("inner cause of the failure") });
+    });
+    loop.callSoon(() => {
+      throw new AggregateError([new RangeError("first sub-error"), new TypeError("second sub-error")], "several failures");
+    });
+    loop.callSoon(() => {
+      throw { code: "E_PLAIN", detail: "a plain object" };
+    });
+    loop.callSoon(() => loop.stop());
+    await loop.runForever();
+  });
+  t.regex(written, /outer failure/);
+  t.regex(written, /inner cause of the failure/);
+  t.regex(written, /several failures/);
+  t.regex(written, /first sub-error/);
+  t.regex(written, /second sub-error/);
+  t.regex(written, /E_PLAIN/, "a non-Error is shown with its fields, not as [object Object]");
+  t.notRegex(written, /\[object Object\]/);
+  loop.close();
+});
+
+// ---- timers added while the loop waits ---------------------------------------------------------
+
+test("`callLater()` behaviour: from outside the loop, wakes a loop waiting with no timer, and fires on (virtual) time", async (t) => {
+  const { loop, log, reports } = loggingLoop();
+  const running = loop.runForever();
+  t.deepEqual(log, ["select(null)"]);
+  await new Promise((resolve) => setImmediate(resolve));
+  loop.callLater(5, () => {
+    log.push(`timer at ${loop.time()}`);
+    loop.stop();
+  });
+  await running;
+  t.deepEqual(log, ["select(null)", "select(5)", "timer at 5"]);
+  closeClean(t, loop, reports);
+});
+
+// Real time, because waiting on the host is what is tested; only the order of events is asserted.
+test("`callLater()` behaviour: on a NodeSelector, a timer added from outside while the loop waits fires before a later one; a later one does not wake the loop", async (t) => {
+  const polls: string[] = [];
+  const selector = new LoggingSelector(polls, new NodeSelector());
+  const reports: ExceptionContext[] = [];
+  const loop = new EventLoop({ selector, exceptionHandler: (context) => reports.push(context) });
+  const log: string[] = [];
+  const far = loop.callLater(60_000, () => log.push("far timer fired"));
+  const running = loop.runForever();
+  t.is(selector.polls, 1, "the loop waits on the host for the far timer");
+  await new Promise((resolve) => setImmediate(resolve));
+  const later = loop.callLater(120_000, () => log.push("later timer fired"));
+  await new Promise((resolve) => setImmediate(resolve));
+  t.is(selector.polls, 1, "a timer after the earliest one does not wake the loop");
+  loop.callLater(5, () => {
+    log.push("early timer fired");
+    loop.stop();
+  });
+  await running;
+  t.true(selector.polls >= 2, "the earlier timer woke the loop");
+  t.deepEqual(log, ["early timer fired"]);
+  far.cancel();
+  later.cancel();
+  closeClean(t, loop, reports);
 });
 
 // ---- on run() --------------------------------------------------------------------------------

@@ -464,3 +464,78 @@ test("`Future` behaviour: covariance holds at compile time", (t) => {
   t.true(acceptsAnyFuture(future));
   loop.close();
 });
+
+// ---- completed after the loop closed ---------------------------------------------------------
+
+/** One turn of Node's own loop: every Promise reaction that is going to run has run after it. */
+function hostTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+test("`Future.setResult()` behaviour: on a future of a closed loop it does not throw; its done callbacks still run, in order, never synchronously", async (t) => {
+  const { loop, reports } = virtualLoop();
+  const log: string[] = [];
+  const withCallbacks = loop.createFuture<string>();
+  withCallbacks.addDoneCallback((f) => log.push(`first ${f.result()}`));
+  withCallbacks.addDoneCallback(function broken() {
+    throw new Error("a done callback failed");
+  });
+  withCallbacks.addDoneCallback((f) => log.push(`third ${f.result()}`));
+  const failing = loop.createFuture<string>();
+  failing.addDoneCallback((f) => log.push(`failing ${(f.exception() as Error).message}`));
+  const cancelled = loop.createFuture<string>();
+  cancelled.addDoneCallback((f) => log.push(`cancelled ${f.cancelled()}`));
+  loop.close();
+  t.notThrows(() => withCallbacks.setResult("after close"));
+  t.notThrows(() => failing.setException(new Error("after close")));
+  t.true(cancelled.cancel("after close"));
+  t.notThrows(() => withCallbacks.addDoneCallback(() => log.push("added when done, after close")));
+  log.push("all returned");
+  await hostTurn();
+  t.deepEqual(log, [
+    "all returned",
+    "first after close",
+    "third after close",
+    "failing after close",
+    "cancelled true",
+    "added when done, after close",
+  ]);
+  t.deepEqual(
+    reports.map((report) => report.message),
+    ["Exception in callback broken"],
+    "a failing callback is reported and the others still run",
+  );
+  t.throws(() => withCallbacks.setResult("twice"), { instanceOf: InvalidStateError }, "it still completes only once");
+  t.is(loop._readyCount(), 0, "nothing was queued on the closed loop");
+});
+
+test("`Future.then()` behaviour: `await future` after a closed loop's future completed settles at once", async (t) => {
+  const { loop, reports } = virtualLoop();
+  const future = loop.createFuture<number>();
+  future.addDoneCallback(() => {});
+  loop.close();
+  future.setResult(7);
+  t.is(await future, 7);
+  const failed = loop.createFuture<number>();
+  const error = new Error("late failure");
+  failed.setException(error);
+  await t.throwsAsync(async () => await failed, { is: error });
+  t.deepEqual(reports, []);
+});
+
+test("`Future.then()` behaviour: an `await` registered before the loop closed settles when the future completes after close", async (t) => {
+  const { loop, reports } = virtualLoop();
+  const future = loop.createFuture<number>();
+  future.addDoneCallback(() => {}); // registered first, so the await is not the only listener
+  let outcome = "pending";
+  const awaited = (async () => {
+    outcome = `awaited ${await future}`;
+  })();
+  await hostTurn(); // `await` has subscribed
+  loop.close();
+  future.setResult(42);
+  await hostTurn();
+  t.is(outcome, "awaited 42", "the Promise of `await future` settled");
+  if (outcome !== "pending") await awaited;
+  t.deepEqual(reports, []);
+});

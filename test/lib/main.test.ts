@@ -69,6 +69,15 @@ test("`main()` behaviour: exit code 1 and the error on stderr when the main oper
   t.deepEqual(result.lines, []);
 });
 
+test("`main()` behaviour: a failure's cause is printed on stderr with it", async (t) => {
+  const result = await runFixture("main-error-cause");
+  t.is(result.code, 1);
+  t.regex(result.stderr, /Error: outer failure/);
+  t.regex(result.stderr, /inner cause of the failure/, "the cause is printed");
+  t.regex(result.stderr, /main-error-cause\.ts/, "the stack is printed");
+  t.deepEqual(result.lines, []);
+});
+
 test("`main()` behaviour: SIGINT cancels the main task, every finally runs, exit code 130", async (t) => {
   const result = await runFixture("main-signal", (line, child) => {
     if (line === "ready") child.kill("SIGINT");

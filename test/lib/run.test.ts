@@ -2,6 +2,7 @@ import test from "ava";
 import {
   CancelledError,
   InvalidStateError,
+  TimeoutError,
   createTask,
   currentTask,
   getRunningLoop,
@@ -10,9 +11,11 @@ import {
   shield,
   sleep,
   timeout,
+  waitFor,
   yieldNow,
 } from "../../lib/index.js";
-import type { Coroutine, EventLoop, ExceptionContext, Operation, Task } from "../../lib/index.js";
+import type { Coroutine, EventLoop, ExceptionContext, Future, Operation, Task } from "../../lib/index.js";
+import type { Executor } from "../../executors/index.js";
 import { NodeSelector, VirtualSelector } from "../../selectors/index.js";
 import { FakeExecutor, fakeWork } from "../fixtures/fake-executor.js";
 import { CLEAN, leftovers } from "../helpers/loop.js";
@@ -314,4 +317,158 @@ test.serial("`run()` behaviour: on the default NodeSelector, no host timer is le
   t.true(selector instanceof NodeSelector);
   t.is(countResources("Timeout"), timersBefore);
   t.is(countResources("Immediate"), immediatesBefore);
+});
+
+// ---- main as a function, called inside the loop -------------------------------------------
+
+/** Work of a task: sleeps `ms`, logs, returns `value`. */
+function* work<T>(log: string[], ms: number, value: T): Coroutine<T> {
+  yield* sleep(ms);
+  log.push(`work done at ${getRunningLoop().time()}`);
+  return value;
+}
+
+test("`run()` behaviour: a main function is called inside the main task, so it can create tasks on the running loop", async (t) => {
+  const log: string[] = [];
+  const reports: ExceptionContext[] = [];
+  t.is(await run(() => createTask(work(log, 10, "task result")), virtual(reports)), "task result");
+  t.is(await run(() => waitFor(createTask(work(log, 10, "in time")), 100), virtual(reports)), "in time");
+  await t.throwsAsync(
+    run(() => waitFor(createTask(work(log, 1000, "too late")), 100), virtual(reports)),
+    { instanceOf: TimeoutError },
+  );
+  t.deepEqual(log, ["work done at 10", "work done at 10"]);
+  t.deepEqual(reports, []);
+  t.throws(() => getRunningLoop(), { instanceOf: InvalidStateError });
+});
+
+test("`run()` behaviour: a main function that returns a Promise, an array or a number rejects with a TypeError naming the fix", async (t) => {
+  const reports: ExceptionContext[] = [];
+  let loop: EventLoop | undefined;
+  await t.throwsAsync(
+    run(
+      (() => {
+        loop = getRunningLoop(); // called inside the loop, like any main function
+        return Promise.resolve(1);
+      }) as unknown as () => Operation<number>,
+      virtual(reports),
+    ),
+    { instanceOf: TypeError, message: /run\(\) was given a Promise: wrap it as an Operation with fromPromise\(promise\)/ },
+  );
+  t.true(loop!.isClosed());
+  t.deepEqual(leftovers(loop!), CLEAN);
+  await t.throwsAsync(run((() => [sleep(1), sleep(2)]) as unknown as () => Operation<void>, virtual(reports)), {
+    instanceOf: TypeError,
+    message: /run\(\) needs an Operation, not an array: to run several at once use gather/,
+  });
+  await t.throwsAsync(run((() => 42) as unknown as () => Operation<number>, virtual(reports)), {
+    instanceOf: TypeError,
+    message: /run\(\) needs an Operation \(a generator object, a Future or a Task\): received number/,
+  });
+  t.deepEqual(reports, []);
+  t.is(await run(sleep(1, "a new run still works"), virtual()), "a new run still works");
+});
+
+// ---- tasks spawned during shutdown --------------------------------------------------------
+
+test("`run()` behaviour: a task spawned by a leftover's cleanup during shutdown is cancelled and awaited too", async (t) => {
+  const log: string[] = [];
+  const reports: ExceptionContext[] = [];
+  let loop: EventLoop | undefined;
+  const result = await run(function* () {
+    loop = getRunningLoop();
+    createTask(
+      (function* () {
+        try {
+          yield* sleep(1_000_000);
+        } finally {
+          log.push("leftover cleanup spawns a helper");
+          createTask(leftover(log, "helper"), { eager: true });
+        }
+      })(),
+    );
+    yield* sleep(10);
+    log.push("main returns");
+    return "main result";
+  }, virtual(reports));
+  log.push("run settled");
+  t.is(result, "main result");
+  t.deepEqual(log, [
+    "main returns",
+    "leftover cleanup spawns a helper",
+    "helper started",
+    "helper caught CancelledError (shutdown)",
+    "helper finally at 15",
+    "run settled",
+  ]);
+  t.deepEqual(reports, [], "nothing was pending when the loop closed");
+  t.deepEqual(leftovers(loop!), CLEAN);
+});
+
+test("`run()` behaviour: chains of tasks spawned during shutdown are followed until none is left", async (t) => {
+  const log: string[] = [];
+  const reports: ExceptionContext[] = [];
+  /** Sleeps; once cancelled, spawns the next generation in its cleanup. */
+  function* generation(n: number): Coroutine<void> {
+    log.push(`generation ${n} started`);
+    try {
+      yield* sleep(1_000_000);
+    } finally {
+      log.push(`generation ${n} cleanup`);
+      if (n < 3) createTask(generation(n + 1), { eager: true });
+      else createTask(leftover(log, "last")); // lazy
+    }
+  }
+  await run(function* () {
+    createTask(generation(1));
+    yield* sleep(1);
+  }, virtual(reports));
+  t.deepEqual(log, [
+    "generation 1 started",
+    "generation 1 cleanup",
+    "generation 2 started",
+    "generation 2 cleanup",
+    "generation 3 started",
+    "generation 3 cleanup",
+    "last started",
+    "last caught CancelledError (shutdown)",
+    "last finally at 6",
+  ]);
+  t.deepEqual(reports, []);
+});
+
+test("`run()` behaviour: a task started by the default executor's shutdown is cancelled and awaited before run settles", async (t) => {
+  const log: string[] = [];
+  const reports: ExceptionContext[] = [];
+  let loop: EventLoop | undefined;
+  const executor: Executor = {
+    submit(): never {
+      throw new Error("no jobs in this test");
+    },
+    shutdown(): Future<void> {
+      const current = getRunningLoop();
+      log.push("executor shutdown starts a task");
+      createTask(leftover(log, "started by shutdown"), { eager: true });
+      const done = current.createFuture<void>();
+      done.setResult();
+      return done;
+    },
+  };
+  await run(
+    function* () {
+      loop = getRunningLoop();
+      yield* sleep(1);
+    },
+    { ...virtual(reports), executor },
+  );
+  log.push("run settled");
+  t.deepEqual(log, [
+    "executor shutdown starts a task",
+    "started by shutdown started",
+    "started by shutdown caught CancelledError (shutdown)",
+    "started by shutdown finally at 6",
+    "run settled",
+  ]);
+  t.deepEqual(reports, []);
+  t.deepEqual(leftovers(loop!), CLEAN);
 });

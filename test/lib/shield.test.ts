@@ -214,3 +214,23 @@ test("`shield()` behaviour: a non-Operation is a TypeError that names shield(), 
     t.is(yield* shield(sleep(1, "alive")), "alive");
   });
 });
+
+test("`shield()` behaviour: a Promise, an array, a number or a generator function are TypeErrors naming the fix, and the loop goes on", async (t) => {
+  await runVirtual(t, function* () {
+    function* work(): Coroutine<string> {
+      return yield* sleep(1, "work");
+    }
+    const cases: Array<[string, unknown, RegExp]> = [
+      ["a Promise", Promise.resolve(1), /^shield\(\) was given a Promise: wrap it as an Operation with fromPromise\(promise\)/],
+      ["an array", [sleep(1), sleep(2)], /^shield\(\) needs an Operation, not an array: to run several at once use gather\(\.\.\.\)/],
+      ["a number", 42, /^shield\(\) needs an Operation \(a generator object, a Future or a Task\): received number/],
+      ["a generator function", work, /^shield\(\) was given a function \(work\): call it and pass the result, e\.g\. shield\(work\(\)\)/],
+    ];
+    for (const [what, op, message] of cases) {
+      const error = yield* catching(shield(op as Operation<unknown>));
+      t.true(error instanceof TypeError, `shield(${what}) throws TypeError`);
+      t.regex((error as Error).message, message, `shield(${what})`);
+    }
+    t.is(yield* shield(work()), "work");
+  });
+});

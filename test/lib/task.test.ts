@@ -1,5 +1,6 @@
 import test from "ava";
 import {
+  CancelScope,
   CancelledError,
   Future,
   InvalidStateError,
@@ -10,9 +11,11 @@ import {
   shield,
   sleep,
   suspend,
+  timeout,
+  TimeoutError,
   yieldNow,
 } from "../../lib/index.js";
-import type { Coroutine, Operation, Waiter } from "../../lib/index.js";
+import type { Coroutine, Instruction, Operation, Waiter } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
 
 /** Runs `op` and returns what it threw, or undefined if it returned. */
@@ -499,5 +502,309 @@ test("`Task.waitingOn` behaviour: describes the stage or what the task waits for
     yield* onTask;
     yield* sleeper;
     t.is(sleeper.waitingOn, "done");
+  });
+});
+
+// ---- misuse inside retry loops --------------------------------------------------------------
+
+/** Lets a test yield something that is not an instruction (the mistake under test). */
+function wrong(value: unknown): Instruction {
+  return value as Instruction;
+}
+
+/** Safety net of the retry loops below: without the fix they spin until it, freezing the loop meanwhile. */
+const MAX_ATTEMPTS = 1000;
+
+/** Gives way `rounds` times, logging each, then sets `done.flag`. */
+function* progress(log: string[], done: { flag: boolean }, rounds: number): Coroutine<void> {
+  for (let round = 0; round < rounds; round++) {
+    log.push(`other ${round}`);
+    yield* yieldNow();
+  }
+  done.flag = true;
+}
+
+test("`Task` behaviour: a catch-and-retry loop around a bad yield gives way: the first diagnosis of a step comes at once, later ones on the next pass", async (t) => {
+  const log: string[] = [];
+  const { result } = await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const done = { flag: false };
+    const retrier = createTask(
+      (function* (): Coroutine<number> {
+        let attempts = 0;
+        while (!done.flag && attempts < MAX_ATTEMPTS) {
+          attempts++;
+          try {
+            yield wrong(Promise.resolve("yielded instead of yield* fromPromise"));
+          } catch (error) {
+            t.true(error instanceof TypeError);
+            t.regex((error as Error).message, /yielded a Promise/);
+            log.push(`retrier caught ${attempts}`);
+          }
+        }
+        return attempts;
+      })(),
+    );
+    const other = createTask(progress(log, done, 3));
+    loop.callSoon(() => log.push("callback"));
+    const attempts = yield* retrier;
+    yield* other;
+    t.is(loop.time(), 0);
+    return attempts;
+  });
+  t.is(result, 8, "the retry loop stopped because the other task made progress, not by the safety net");
+  t.deepEqual(log, [
+    "retrier caught 1", // thrown back in the same step
+    "other 0",
+    "callback",
+    "retrier caught 2", // the second diagnosis of the first step, on the next pass
+    "retrier caught 3",
+    "other 1",
+    "retrier caught 4",
+    "retrier caught 5",
+    "other 2",
+    "retrier caught 6",
+    "retrier caught 7",
+    "retrier caught 8",
+  ]);
+});
+
+test("`Task` behaviour: a catch-and-retry loop around awaiting itself gives way to the rest of the loop", async (t) => {
+  const log: string[] = [];
+  const { result } = await runVirtual(t, function* () {
+    const done = { flag: false };
+    const retrier = createTask(
+      (function* (): Coroutine<number> {
+        const me = yield* getCurrentTask();
+        let attempts = 0;
+        while (!done.flag && attempts < MAX_ATTEMPTS) {
+          attempts++;
+          const error = yield* catching(me);
+          t.true(error instanceof InvalidStateError);
+          log.push(`retrier caught ${attempts}`);
+        }
+        return attempts;
+      })(),
+    );
+    const other = createTask(progress(log, done, 2));
+    const attempts = yield* retrier;
+    yield* other;
+    return attempts;
+  });
+  t.is(result, 6);
+  t.deepEqual(log, [
+    "retrier caught 1",
+    "other 0",
+    "retrier caught 2",
+    "retrier caught 3",
+    "other 1",
+    "retrier caught 4",
+    "retrier caught 5",
+    "retrier caught 6",
+  ]);
+});
+
+test("`Task` behaviour: a diagnosis delivered on the next pass that is not caught fails the task with it", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const task = createTask(
+      (function* (): Coroutine<void> {
+        try {
+          yield wrong(42);
+        } catch {
+          log.push("first caught");
+        }
+        loop.callSoon(() => log.push(`next pass, task done: ${task.done()}`));
+        yield wrong(43); // the second diagnosis of the step: raised on the next pass, uncaught
+      })(),
+    );
+    const error = yield* catching(task);
+    t.true(error instanceof TypeError);
+    t.regex((error as Error).message, /bare value \(43\)/);
+    t.true(task.done());
+  });
+  t.deepEqual(log, ["first caught", "next pass, task done: false"]);
+});
+
+test("`Task` behaviour: `yield* [a, b]` as the second misuse of a step still fails with the gather hint on the next pass", async (t) => {
+  await runVirtual(t, function* () {
+    const task = createTask(
+      (function* (): Coroutine<void> {
+        try {
+          yield wrong("first mistake");
+        } catch {
+          // caught, then a second mistake in the same step
+        }
+        yield* [sleep(1), sleep(2)] as unknown as Coroutine<void>;
+      })(),
+    );
+    const error = yield* catching(task);
+    t.true(error instanceof TypeError);
+    t.regex((error as Error).message, /yield\* gather\(a, b\)/);
+    t.regex(String((error as Error).cause), /'throw' method/, "the engine's own error is kept as the cause");
+  });
+});
+
+// ---- withdrawn waits ---------------------------------------------------------------------------
+
+test("`Task.cancel()` behaviour: a withdrawn sleep raises CancelledError even if a shield hides the cancellation before the task runs", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const inner = new CancelScope();
+    const task = createTask(
+      (function* (): Coroutine<void> {
+        try {
+          yield* inner.run(function* () {
+            try {
+              const value = yield* sleep(1000, "slept");
+              log.push(`sleep returned ${String(value)} at ${loop.time()}`);
+            } catch (error) {
+              log.push(`sleep raised ${(error as Error).name} (${(error as CancelledError).reason.source}) at ${loop.time()}`);
+            }
+            // The shield now keeps the task's cancellation out: later waits inside complete.
+            log.push(`shielded sleep returned ${yield* sleep(10, "ok")} at ${loop.time()}`);
+          });
+          log.push("after the scope");
+          yield* yieldNow();
+        } catch (error) {
+          log.push(`outside the shield: ${(error as Error).name} at ${loop.time()}`);
+          throw error;
+        }
+      })(),
+    );
+    yield* yieldNow();
+    task.cancel(); // withdraws the sleep
+    inner.shield = true; // in the same step: the cancellation no longer applies inside
+    t.true((yield* catching(task)) instanceof CancelledError);
+    t.true(task.cancelled());
+  });
+  t.deepEqual(log, [
+    "sleep raised CancelledError (explicit) at 0",
+    "shielded sleep returned ok at 10",
+    "after the scope",
+    "outside the shield: CancelledError at 10",
+  ]);
+});
+
+test("`Task.cancel()` behaviour: a withdrawn suspend() raises CancelledError even if a shield hides the cancellation before the task runs", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    const box = new Mailbox();
+    const inner = new CancelScope();
+    const task = createTask(
+      (function* (): Coroutine<void> {
+        try {
+          yield* inner.run(function* () {
+            log.push(`got ${yield* box.get()}`);
+          });
+        } catch (error) {
+          log.push(`get raised ${(error as Error).name} (${(error as CancelledError).reason.source})`);
+          throw error;
+        }
+      })(),
+    );
+    yield* yieldNow();
+    t.is(box.waiters.length, 1);
+    task.cancel();
+    inner.shield = true;
+    t.is(box.waiters.length, 0, "the wait was withdrawn");
+    box.put("letter"); // not for the withdrawn waiter
+    t.true((yield* catching(task)) instanceof CancelledError);
+    t.true(task.cancelled());
+    t.deepEqual(box.letters, ["letter"]);
+  });
+  t.deepEqual(log, ["get raised CancelledError (explicit)"]);
+});
+
+// ---- cancelling what a task awaits -------------------------------------------------------------
+
+/** A Future whose cancel() throws (a broken subclass). */
+class UncancellableFuture<T> extends Future<T> {
+  override cancel(_message?: string): boolean {
+    throw new Error("this future refuses to be cancelled");
+  }
+}
+
+test("`Task.cancel()` behaviour: an awaited future whose cancel() throws is reported; the waiter and its siblings in the scope are still cancelled", async (t) => {
+  const log: string[] = [];
+  let waiter: Task<string> | undefined;
+  const { reports } = await runVirtual(
+    t,
+    function* () {
+      const loop = getRunningLoop();
+      const stubborn = new UncancellableFuture<string>(loop);
+      const scope = new CancelScope();
+      let sibling: Task<void> | undefined;
+      loop.callLater(5, () => {
+        scope.cancel("stop all");
+        log.push("scope.cancel() returned");
+      });
+      yield* scope.run(function* () {
+        // Tasks whose root scopes hang under `scope` (as in a task group); the waiter is linked
+        // first, so the cancellation reaches it before the sibling.
+        waiter = loop._createTask(
+          (function* (): Coroutine<string> {
+            try {
+              return yield* stubborn;
+            } catch (error) {
+              log.push(`waiter raised ${(error as Error).name} at ${loop.time()}`);
+              throw error;
+            }
+          })(),
+          { parentScope: scope, name: "waiter" },
+        );
+        sibling = loop._createTask(
+          (function* (): Coroutine<void> {
+            try {
+              yield* sleep(1000);
+            } catch (error) {
+              log.push(`sibling raised ${(error as Error).name} at ${loop.time()}`);
+              throw error;
+            }
+          })(),
+          { parentScope: scope, name: "sibling" },
+        );
+        yield* sleep(1000);
+      });
+      t.true(scope.cancelledCaught);
+      const waiterError = yield* catching(waiter!);
+      t.true(waiterError instanceof CancelledError);
+      t.is((waiterError as CancelledError).reason.message, "stop all");
+      t.true((yield* catching(sibling!)) instanceof CancelledError);
+      t.false(stubborn.done(), "the future itself stays pending");
+      stubborn.setResult("late");
+      yield* yieldNow();
+      t.true(waiter!.cancelled(), "the withdrawn waiter did not take the late result");
+    },
+    { allowReports: true },
+  );
+  t.deepEqual(log, ["scope.cancel() returned", "waiter raised CancelledError at 5", "sibling raised CancelledError at 5"]);
+  t.is(reports.length, 1);
+  t.regex(reports[0]!.message, /cancel\(\) of Future threw while Task waiter was being cancelled; the wait was withdrawn/);
+  t.regex(String(reports[0]!.exception), /this future refuses to be cancelled/);
+  t.true(reports[0]!.task === waiter);
+});
+
+test("`Task` behaviour: cancelling the waiter of `yield* task` passes its reason on: a deadline reaches the awaited task as a deadline", async (t) => {
+  await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const inner = createTask(sleep(1000), { name: "inner" });
+    let timeoutError: unknown;
+    try {
+      yield* timeout(10, inner);
+    } catch (error) {
+      timeoutError = error;
+    }
+    t.is(loop.time(), 10);
+    t.true(timeoutError instanceof TimeoutError);
+    const innerError = yield* catching(inner);
+    t.true(innerError instanceof CancelledError);
+    t.is((innerError as CancelledError).reason.source, "deadline");
+    t.is((innerError as CancelledError).reason.scope, "timeout(10)");
+    const cause = (timeoutError as Error).cause;
+    t.true(cause instanceof CancelledError);
+    t.is((cause as CancelledError).reason.source, "deadline");
   });
 });

@@ -582,3 +582,83 @@ test("`timeout()` behaviour: bad delays are rejected with the right class and th
   });
   t.is(result, "loop alive");
 });
+
+test("`timeout()` behaviour: a body that is not an Operation is a TypeError naming the fix, for every time limit; no deadline is left armed", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const promise = Promise.resolve("a promise");
+    const limits: Array<[string, (body: unknown) => Operation<unknown>]> = [
+      ["timeout", (body) => timeout(10, body as Operation<unknown>)],
+      ["timeoutAt", (body) => timeoutAt(100, body as Operation<unknown>)],
+      ["moveOnAfter", (body) => moveOnAfter(10, body as Operation<unknown>)],
+      ["moveOnAt", (body) => moveOnAt(100, body as Operation<unknown>)],
+    ];
+    for (const [name, limit] of limits) {
+      const cases: Array<[string, unknown, RegExp]> = [
+        ["a Promise", promise, new RegExp(`^${name}\\(\\) was given a Promise: wrap it as an Operation with fromPromise\\(promise\\)`)],
+        ["an array", [sleep(1), sleep(2)], new RegExp(`^${name}\\(\\) needs an Operation, not an array: to run several at once use gather\\(\\.\\.\\.\\)`)],
+        ["a number", 42, new RegExp(`^${name}\\(\\) needs an Operation \\(a generator object, a Future or a Task\\): received number`)],
+      ];
+      for (const [what, body, message] of cases) {
+        const error = errorOf(yield* settle(limit(body)));
+        t.true(error instanceof TypeError, `${name}(${what}) throws TypeError`);
+        t.regex((error as Error).message, message, `${name}(${what})`);
+        t.is(loop._liveTimerCount(), 0, `${name}(${what}) left no deadline timer`);
+      }
+    }
+    return yield* timeout(10, sleep(5, "loop alive"));
+  });
+  t.is(result, "loop alive");
+});
+
+test("`timeout()` behaviour: a body function returning a non-Operation is a TypeError naming the fix; the scope is exited and no deadline is left armed", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const cases: Array<[string, () => Operation<unknown>, RegExp]> = [
+      [
+        "timeout(10, () => promise)",
+        () => timeout(10, (() => Promise.resolve(1)) as unknown as () => Operation<number>),
+        /^the body function of timeout\(10\) was given a Promise: wrap it as an Operation with fromPromise\(promise\)/,
+      ],
+      [
+        "timeoutAt(100, () => [a, b])",
+        () => timeoutAt(100, (() => [sleep(1), sleep(2)]) as unknown as () => Operation<number>),
+        /^the body function of timeoutAt\(100\) needs an Operation, not an array: to run several at once use gather/,
+      ],
+      [
+        "moveOnAfter(10, () => 42)",
+        () => moveOnAfter(10, (() => 42) as unknown as () => Operation<number>),
+        /^the body function of moveOnAfter\(10\) needs an Operation \(a generator object, a Future or a Task\): received number/,
+      ],
+      [
+        "moveOnAt(100, () => null)",
+        () => moveOnAt(100, (() => null) as unknown as () => Operation<number>),
+        /^the body function of moveOnAt\(100\) needs an Operation .*received null/,
+      ],
+    ];
+    for (const [name, make, message] of cases) {
+      const error = errorOf(yield* settle(make()));
+      t.true(error instanceof TypeError, `${name} throws TypeError`);
+      t.regex((error as Error).message, message, name);
+      t.is(loop._liveTimerCount(), 0, `${name} left no deadline timer`);
+    }
+    // The task's scopes were unwound: a suspension here is not cancelled by a leftover scope.
+    yield* sleep(20);
+    return yield* moveOnAfter(10, () => sleep(5, "loop alive"));
+  });
+  t.is(result, "loop alive");
+});
+
+test("`timeout()` behaviour: a body function returning a generator function is a TypeError that says to call it, with a readable example", async (t) => {
+  await runVirtual(t, function* () {
+    const error = errorOf(yield* settle(timeout(10, () => logged as unknown as Operation<string>)));
+    t.true(error instanceof TypeError);
+    const message = (error as Error).message;
+    t.regex(message, /^the body function of timeout\(10\) was given a function \(logged\): call it/);
+    // The example must be code one can write, not the label with the call pasted in
+    // ("e.g. the body function of timeout(logged())").
+    t.notRegex(message, /the body function of timeout\(logged\(\)\)/);
+    const log: string[] = [];
+    t.is(yield* timeout(10, () => logged(log, 5)), "body");
+  });
+});

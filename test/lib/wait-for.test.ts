@@ -315,3 +315,27 @@ test("`waitFor()` behaviour: NaN is a RangeError, a string a TypeError; the oper
   t.is(result, "loop alive");
   t.deepEqual(log, []);
 });
+
+test("`waitFor()` behaviour: an op that is not an Operation is a TypeError naming the fix, whatever the timeout, and the loop goes on", async (t) => {
+  const log: string[] = [];
+  const { result } = await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const cases: Array<[string, unknown, RegExp]> = [
+      ["a Promise", Promise.resolve(1), /^waitFor\(\) was given a Promise: wrap it as an Operation with fromPromise\(promise\)/],
+      ["an array", [slowCleanup(log, 10), slowCleanup(log, 20)], /^waitFor\(\) needs an Operation, not an array: to run several at once use gather\(\.\.\.\)/],
+      ["a number", 42, /^waitFor\(\) needs an Operation \(a generator object, a Future or a Task\): received number/],
+      ["a generator function", slowCleanup, /^waitFor\(\) was given a function \(slowCleanup\): call it and pass the result, e\.g\. waitFor\(slowCleanup\(\)\)/],
+    ];
+    for (const timeoutMs of [100, 0, null]) {
+      for (const [what, op, message] of cases) {
+        const error = errorOf(yield* settle(waitFor(op as Operation<unknown>, timeoutMs)));
+        t.true(error instanceof TypeError, `waitFor(${what}, ${timeoutMs}) throws TypeError`);
+        t.regex((error as Error).message, message, `waitFor(${what}, ${timeoutMs})`);
+        t.is(loop._liveTimerCount(), 0);
+      }
+    }
+    return yield* waitFor(sleep(5, "loop alive"), 100);
+  });
+  t.is(result, "loop alive");
+  t.deepEqual(log, [], "no operation of the arrays ran");
+});

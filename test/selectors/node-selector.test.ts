@@ -1,6 +1,6 @@
 import test from "ava";
 import { PassThrough } from "node:stream";
-import { EventLoop } from "../../lib/index.js";
+import { CancelledError, EventLoop, createTask, fromPromise, getRunningLoop, run, sleep } from "../../lib/index.js";
 import type { ExceptionContext } from "../../lib/index.js";
 import { DefaultSelector, EVENT_READ, EVENT_WRITE, NOTHING_READY, NodeSelector, VirtualFile } from "../../selectors/index.js";
 import type { SelectResult } from "../../selectors/index.js";
@@ -142,13 +142,20 @@ test("`NodeSelector.select()` behaviour: a destroyed stream is reported ready, s
 test("`NodeSelector.select()` behaviour: select(t) returns a Promise that its host timer resolves, without blocking Node", async (t) => {
   const selector = new NodeSelector();
   const log: string[] = [];
-  const waiting = selector.select(5);
-  t.true(waiting instanceof Promise);
+  // Node is not blocked: its own callbacks run while a select is pending. (A long timeout, so
+  // that the order does not depend on machine speed; a short one raced the host callback.)
+  const long = selector.select(60_000) as Promise<SelectResult>;
+  t.true(long instanceof Promise);
+  void long.then(() => log.push("long select resolved"));
   setImmediate(() => log.push("host callback ran"));
-  const events = await waiting;
-  log.push("select resolved");
-  t.is(events, NOTHING_READY);
-  t.deepEqual(log, ["host callback ran", "select resolved"]);
+  await hostTurn();
+  selector.wake();
+  await long;
+  t.deepEqual(log, ["host callback ran", "long select resolved"]);
+  // The host timer resolves a short select by itself.
+  const short = selector.select(5);
+  t.true(short instanceof Promise);
+  t.is(await short, NOTHING_READY);
   selector.close();
 });
 
@@ -268,5 +275,77 @@ test("`EventLoop.addReader()` behaviour: on a NodeSelector, the reader runs when
   t.deepEqual(log, ["write first", "read first", "read second"]);
   t.is(loop.selector.getMap().size, 0);
   loop.close();
+  t.deepEqual(reports, []);
+});
+
+// ---- deadlines beyond Node's timer range -------------------------------------------------------
+
+/** Further away than Node's longest timer delay (2^31 - 1 ms, about 24.8 days). */
+const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
+
+/** Collects the process warnings emitted while `body` runs (and one host turn after it). */
+async function warningsDuring(body: () => Promise<void>): Promise<string[]> {
+  const warnings: string[] = [];
+  const onWarning = (warning: Error): void => {
+    warnings.push(`${warning.name}: ${warning.message}`);
+  };
+  process.on("warning", onWarning);
+  try {
+    await body();
+    await hostTurn(); // warnings are emitted on the next tick
+  } finally {
+    process.off("warning", onWarning);
+  }
+  return warnings;
+}
+
+// Serial: it listens to process-wide warnings.
+test.serial("`NodeSelector.select()` behaviour: a timeout beyond 2^31-1 ms waits without a TimeoutOverflowWarning", async (t) => {
+  const selector = new NodeSelector();
+  const log: string[] = [];
+  const warnings = await warningsDuring(async () => {
+    const waiting = (selector.select(THIRTY_DAYS_MS) as Promise<SelectResult>).then(() => log.push("resolved"));
+    await hostTurn();
+    await hostTurn();
+    log.push("still waiting after two host turns");
+    selector.wake();
+    await waiting;
+  });
+  t.deepEqual(
+    warnings.filter((warning) => warning.startsWith("TimeoutOverflowWarning")),
+    [],
+  );
+  t.deepEqual(log, ["still waiting after two host turns", "resolved"]);
+  selector.close();
+});
+
+test.serial("`run()` behaviour: on the default selector, a task sleeping 30 days while main waits on a Promise causes no TimeoutOverflowWarning", async (t) => {
+  const reports: ExceptionContext[] = [];
+  const log: string[] = [];
+  const warnings = await warningsDuring(async () => {
+    const result = await run(
+      function* () {
+        t.true(getRunningLoop().selector instanceof NodeSelector);
+        const sleeper = createTask(sleep(THIRTY_DAYS_MS, "woke"), { name: "sleeper" });
+        yield* fromPromise(new Promise<void>((resolve) => setTimeout(resolve, 50)));
+        log.push("main waited on the host timer");
+        sleeper.cancel();
+        try {
+          yield* sleeper;
+        } catch (error) {
+          log.push(`sleeper ended with ${(error as Error).name}`);
+          t.true(error instanceof CancelledError);
+        }
+        return "done";
+      },
+      { exceptionHandler: (context) => reports.push(context) },
+    );
+    log.push(`run returned ${result}`);
+  });
+  t.deepEqual(
+    warnings.filter((warning) => warning.startsWith("TimeoutOverflowWarning")),
+    [],
+  );
+  t.deepEqual(log, ["main waited on the host timer", "sleeper ended with CancelledError", "run returned done"]);
   t.deepEqual(reports, []);
 });
