@@ -9,6 +9,12 @@ export interface Contender {
   readonly name: string;
   /** Runs the workload once; resolves when it is complete. */
   readonly run: () => Promise<unknown>;
+  /**
+   * Work items per run of this contender, when it runs a smaller workload than the row's
+   * (a peer too slow for the full size within the bench's time budget); the comparison is
+   * then per item, and the table says so.
+   */
+  readonly itemsPerRun?: number;
 }
 
 /** A row of the table. */
@@ -23,4 +29,59 @@ export interface BenchRow {
   readonly target?: { readonly versus: string; readonly atLeast: number };
   /** Work items per run (tasks, messages, passes), to print a rate. */
   readonly itemsPerRun?: number;
+  /** What an item is, for the rate column ("tasks" gives "tasks/s"); default "items". */
+  readonly unit?: string;
+  /**
+   * Time every run must spend waiting whatever the runtime (the longest sleep): speed ratios
+   * and targets then compare the time above this floor, the part a runtime can make faster.
+   */
+  readonly floorMs?: number;
+  /** An absolute target: yieldio's rate must reach at least this many items per second. */
+  readonly minRate?: number;
+  /**
+   * Also measure the peak heap growth during a run (heapUsed sampled every millisecond, from a
+   * collected heap) of yieldio and of `versus`; target: yieldio's peak at most `atMost` times
+   * `versus`'s (1.25 = within +25%).
+   */
+  readonly peakMemory?: { readonly versus: string; readonly atMost: number };
+}
+
+/** One contender of a {@link FootprintRow}: holds `count` pending tasks until released. */
+export interface FootprintContender {
+  /** Shown in the table. */
+  readonly name: string;
+  /** How many items this contender holds, when fewer than the row's `count` (a slow peer). */
+  readonly count?: number;
+  /**
+   * Creates `count` tasks that stay pending, and resolves once they all are pending (parked),
+   * with a function that lets them finish and resolves when they have.
+   */
+  readonly hold: (count: number) => Promise<() => Promise<void>>;
+}
+
+/** The resident cost of pending work: heapUsed growth per item, measured after a full GC. */
+export interface FootprintRow {
+  /** What is held, e.g. "bytes per pending task". */
+  readonly title: string;
+  /** How many items are held at once. */
+  readonly count: number;
+  /** The contenders, yieldio first. */
+  readonly contenders: readonly FootprintContender[];
+}
+
+/**
+ * What a row module (`bench/rows/*.ts`) exports; `bench/index.ts` imports each module once and
+ * runs its rows in order.
+ */
+export interface RowModule {
+  /** The timed rows. */
+  readonly rows: readonly BenchRow[];
+  /** Memory-footprint rows, if any. */
+  readonly footprints?: readonly FootprintRow[];
+  /**
+   * Brings the runtimes this module measures to their steady state (see "JIT steady state" in
+   * `bench/README.md`). Every module's `settle` runs before the first row, whatever the filter,
+   * so that a row's numbers do not depend on which rows ran before it or on `--filter`.
+   */
+  readonly settle?: () => Promise<void>;
 }

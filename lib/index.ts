@@ -45,5 +45,28 @@ export { main } from "./main.js";
 export { fromPromise } from "./from-promise.js";
 
 // Structured concurrency (gather, gatherSettled, race, wait, asCompleted, taskGroup):
+export { gather } from "./gather.js";
+export type { GatherResults, OperationResult } from "./gather.js";
+export { gatherSettled } from "./gather-settled.js";
+export type { Fulfilled, Rejected, SettledResult, SettledResults } from "./gather-settled.js";
+export { race } from "./race.js";
+export { wait } from "./wait.js";
+export type { ReturnWhen, WaitOptions, WaitResult } from "./wait.js";
+export { asCompleted } from "./as-completed.js";
+export type { AsCompletedOptions } from "./as-completed.js";
+export { taskGroup, TaskGroup } from "./task-group.js";
+export { ExceptionGroup } from "./exception-group.js";
 
 // Synchronisation primitives and queues:
+export { Lock } from "./lock.js";
+export { Event } from "./event.js";
+export { Condition } from "./condition.js";
+export { Semaphore, BoundedSemaphore } from "./semaphore.js";
+export { Barrier } from "./barrier.js";
+export { BrokenBarrierError } from "./broken-barrier-error.js";
+export { Queue } from "./queue.js";
+export type { QueueOptions } from "./queue.js";
+export { LifoQueue } from "./lifo-queue.js";
+export { PriorityQueue } from "./priority-queue.js";
+export type { PriorityQueueOptions } from "./priority-queue.js";
+export { QueueEmpty, QueueFull, QueueShutDown } from "./queue-errors.js";
