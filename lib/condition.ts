@@ -14,6 +14,7 @@
  * @module
  */
 
+import { _keepMaps } from "./exemplars.js";
 import { InvalidStateError } from "./errors.js";
 import { GrantOperation } from "./grant-operation.js";
 import type { Instruction } from "./instruction.js";
@@ -222,3 +223,5 @@ class Notification extends GrantOperation<true> {
     return true;
   }
 }
+
+_keepMaps(new Condition()); // see exemplars.ts

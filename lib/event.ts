@@ -4,6 +4,7 @@
  * @module
  */
 
+import { _keepMaps } from "./exemplars.js";
 import { GrantOperation } from "./grant-operation.js";
 import type { Operation } from "./operation.js";
 import { WOKEN } from "./wait-queue.js";
@@ -98,3 +99,5 @@ class EventCore extends GrantOperation<true> {
     return true;
   }
 }
+
+_keepMaps(new Event()); // see exemplars.ts

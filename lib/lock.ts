@@ -5,6 +5,7 @@
  * @module
  */
 
+import { _keepMaps } from "./exemplars.js";
 import { InvalidStateError } from "./errors.js";
 import { GrantOperation } from "./grant-operation.js";
 import type { Operation } from "./operation.js";
@@ -117,3 +118,5 @@ class LockCore extends GrantOperation<Disposable> implements Disposable {
     this.release();
   }
 }
+
+_keepMaps(new Lock()); // see exemplars.ts

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { _keepMaps } from "./exemplars.js";
 import { GrantOperation } from "./grant-operation.js";
 import type { Operation } from "./operation.js";
 import { WOKEN } from "./wait-queue.js";
@@ -171,3 +172,5 @@ export class BoundedSemaphore extends Semaphore {
     coreOf(this).bound = value;
   }
 }
+
+_keepMaps(new Semaphore(), new BoundedSemaphore()); // see exemplars.ts
