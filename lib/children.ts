@@ -18,8 +18,10 @@
  * - starting the children before parking: if the caller's scope is already cancelled, the
  *   kernel raises at the suspension on the next pass, and by then the children have run their
  *   first step for nothing;
- * - deduplicating one-shot operations (generator objects) with a Set or WeakMap: hashing 10k
- *   generator objects costs more than running them.
+ * - deduplicating one-shot operations (generator objects) by marking them with a property:
+ *   cheaper than a Map in a micro-benchmark, but the mark gives each generator object a new
+ *   hidden class that dies with the call, and V8 then threw away the optimised code of every
+ *   caller (gather ran 3× slower from the second call on).
  *
  * The solution: the caller parks on this object, a {@link Wait}, and `park` (which the kernel
  * calls only when the caller's scope is not cancelled) starts the children: plain tasks whose
@@ -30,8 +32,7 @@
  * cancelled before it could park, nothing was started. Either way the `CancelledError`
  * arrives in {@link Children.run}, which then waits for the children to unwind inside
  * `shield` (a suspension in a cancelled scope would raise again) and reports the cancellation
- * once all of them are done. Generator objects passed twice are found with a mark (a
- * symbol-keyed property naming this call) instead of a Set.
+ * once all of them are done. Generator objects passed twice are found with a Map.
  *
  * What can still go wrong: a child that ignores its cancellation (it swallows `CancelledError`
  * and never suspends again, or loops inside `shield`) keeps the combinator waiting: that is the
@@ -41,6 +42,7 @@
  * @module
  */
 
+import { _keepMaps } from "./exemplars.js";
 import { CancelledError } from "./errors.js";
 import { Future } from "./future.js";
 import { suspend } from "./instruction.js";
@@ -61,9 +63,6 @@ export const SETTLED = 1;
 export const RACE = 2;
 type Mode = typeof GATHER | typeof SETTLED | typeof RACE;
 
-/** Marks a one-shot operation with the gathering that runs it, to find duplicates (see the module comment). */
-const RUN_BY: unique symbol = Symbol("yieldio.runBy");
-type Markable = { [RUN_BY]?: object };
 
 /** No value: nothing interrupted the wait. */
 const NONE: unique symbol = Symbol("none");
@@ -229,7 +228,11 @@ export class Children implements Wait<void> {
     const loop = getRunningLoop();
     const count = ops.length;
     const children = (this.#children = new Array<Future<unknown> | undefined>(count));
-    const token = {};
+    // Position of each one-shot operation already started, to run a duplicate once. A Map
+    // (identity hashes) rather than a mark on the object: a property added to a generator
+    // object gives it a new hidden class, which dies with the call and took the optimised
+    // code of every caller down with it.
+    const seen = new Map<Operation<unknown>, number>();
     for (let index = 0; index < count && !this.#decided && !this.#cancelling; index++) {
       const op = ops[index]!;
       if (op instanceof Future) {
@@ -240,16 +243,12 @@ export class Children implements Wait<void> {
         continue;
       }
       if (futuresOnly) continue;
-      const marked = op as Markable;
-      if (marked[RUN_BY] === token) {
-        children[index] = children[ops.indexOf(op)]; // the same one-shot operation: share its task
+      const first = seen.get(op);
+      if (first !== undefined) {
+        children[index] = children[first]; // the same one-shot operation: share its task
         continue;
       }
-      try {
-        marked[RUN_BY] = token;
-      } catch {
-        // A frozen operation cannot be marked; it is not a generator object, so it may run twice.
-      }
+      seen.set(op, index);
       this.#pending++; // before the task exists: an eager task may end inside _createTask
       children[index] = loop._createTask(new ChildRun(op, this, index));
     }
@@ -392,3 +391,7 @@ function settled(child: Future<unknown>): SettledResult<unknown> {
     return { status: "rejected", reason };
   }
 }
+
+// See exemplars.ts: keep the shapes of the per-call objects alive between calls.
+const exemplar = new Children("gather()", GATHER, 0);
+_keepMaps(exemplar, new ChildRun([], exemplar, 0));

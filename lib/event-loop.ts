@@ -34,14 +34,18 @@ import { inspect } from "node:util";
 import type { Executor, WorkRef } from "../executors/executor.js";
 import type { Selector, SelectResult } from "../selectors/selector.js";
 import { EVENT_READ, EVENT_WRITE } from "../selectors/selector.js";
-import { InvalidStateError } from "./errors.js";
+import { CancelledError, InvalidStateError } from "./errors.js";
 import { Future } from "./future.js";
 import { Handle, TimerHandle } from "./handle.js";
 import type { Runnable } from "./handle.js";
 import type { Operation } from "./operation.js";
 import { checkOperation } from "./operation.js";
 import { _peekRunningLoop, _swapRunningLoop } from "./running.js";
-import { Task } from "./task.js";
+import { Task, _exemplarSleepTimer } from "./task.js";
+import { CancelScope } from "./cancel-scope.js";
+import { AwaitInstruction, SleepInstruction, SuspendInstruction } from "./instruction.js";
+import type { Wait } from "./instruction.js";
+import { Waiter } from "./waiter.js";
 import type { InternalTaskOptions, TaskOptions } from "./task.js";
 import { _keepMaps } from "./exemplars.js";
 import { ReadyQueue } from "./ready-queue.js";
@@ -836,7 +840,22 @@ function keepExemplars(): void {
   const future = loop.createFuture<unknown>();
   const task = loop.createTask(future, { name: "exemplar" });
   task._cancelWithReason({ source: "shutdown" }); // gives it a root scope and its extras
-  _keepMaps(loop, future, task, loop.callSoon(resumeBatch, loop), loop.callLater(0, resumeBatch, loop), task._innermostScope()!);
+  const wait: Wait<unknown> = { description: "exemplar", park: () => {} };
+  _keepMaps(
+    loop,
+    future,
+    task,
+    loop.callSoon(resumeBatch, loop),
+    loop.callLater(0, resumeBatch, loop),
+    task._innermostScope()!,
+    new CancelScope({ deadline: 0 }),
+    new Waiter(task, wait),
+    new SuspendInstruction(wait),
+    new SleepInstruction(1, undefined),
+    new AwaitInstruction(future, true),
+    _exemplarSleepTimer(task),
+    new CancelledError(),
+  );
 }
 keepExemplars();
 

@@ -548,6 +548,11 @@ export class Task<T> extends Future<T> {
   }
 }
 
+/** @internal An inert sleep timer, for the exemplars (see exemplars.ts). */
+export function _exemplarSleepTimer(task: Task<unknown>): object {
+  return new SleepTimer(0, -1, task, undefined);
+}
+
 /** What a finished task holds instead of its coroutine. */
 const FINISHED: Iterator<Instruction, unknown, unknown> = {
   next: () => {
