@@ -24,16 +24,52 @@ import { SleepInstruction, YIELD_NOW } from "./instruction.js";
  * const answer = yield* sleep(100, 42); // 42, 100 ms later
  * ```
  */
-export function sleep(delayMs: number): Generator<Instruction, void, unknown>;
-export function sleep<T>(delayMs: number, value: T): Generator<Instruction, T, unknown>;
-export function* sleep<T>(delayMs: number, value?: T): Generator<Instruction, T | undefined, unknown> {
-  if (typeof delayMs !== "number") {
-    throw new TypeError(`sleep() needs a number of milliseconds: received ${delayMs === null ? "null" : typeof delayMs}`);
+export function sleep(delayMs: number): Operation<void>;
+export function sleep<T>(delayMs: number, value: T): Operation<T>;
+export function sleep<T>(delayMs: number, value?: T): Operation<T | undefined> {
+  return new SleepOperation<T | undefined>(delayMs, value);
+}
+
+/**
+ * Discussion: a program with 100k sleeping tasks holds 100k sleeps, so `sleep()` is a small
+ * two-state iterator rather than a generator (whose object and frame are several times larger,
+ * and whose resume costs more). It is not itself an instruction: `yield sleep(10)` without the
+ * star must stay a diagnosed mistake, so the instruction is a separate, smaller object.
+ */
+class SleepOperation<T> implements Operation<T>, Iterator<Instruction, T, unknown> {
+  readonly #delayMs: number;
+  readonly #value: T;
+  #started = false;
+
+  constructor(delayMs: number, value: T) {
+    this.#delayMs = delayMs;
+    this.#value = value;
   }
-  if (Number.isNaN(delayMs)) {
-    throw new RangeError("sleep() needs a finite number of milliseconds: received NaN");
+
+  next(): IteratorResult<Instruction, T> {
+    if (this.#started) return { done: true, value: this.#value }; // resumed after the wait
+    this.#started = true;
+    const delayMs: unknown = this.#delayMs;
+    if (typeof delayMs !== "number") {
+      throw new TypeError(`sleep() needs a number of milliseconds: received ${delayMs === null ? "null" : typeof delayMs}`);
+    }
+    if (Number.isNaN(delayMs)) throw new RangeError("sleep() needs a finite number of milliseconds: received NaN");
+    return { done: false, value: new SleepInstruction(delayMs, this.#value) };
   }
-  return (yield new SleepInstruction(delayMs, value)) as T | undefined;
+
+  throw(error: unknown): IteratorResult<Instruction, T> {
+    this.#started = true;
+    throw error;
+  }
+
+  return(value?: unknown): IteratorResult<Instruction, T> {
+    this.#started = true;
+    return { done: true, value: value as T };
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
 }
 
 /**
@@ -86,4 +122,4 @@ class YieldNowIterator implements Iterator<Instruction, void, unknown> {
   }
 }
 
-_keepMaps(new YieldNowIterator()); // see exemplars.ts
+_keepMaps(new YieldNowIterator(), new SleepOperation(0, undefined)); // see exemplars.ts

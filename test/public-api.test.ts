@@ -69,6 +69,9 @@ test("public API behaviour: the names of API.md are exported", (t) => {
     "run", "main", "EventLoop", "getRunningLoop", "Handle", "TimerHandle", "Future", "Task", "createTask",
     "currentTask", "allTasks", "sleep", "yieldNow", "CancelScope", "timeout", "timeoutAt", "moveOnAfter",
     "moveOnAt", "Timeout", "waitFor", "shield", "CancelledError", "TimeoutError", "InvalidStateError", "fromPromise",
+    "gather", "gatherSettled", "race", "wait", "asCompleted", "taskGroup", "TaskGroup", "ExceptionGroup",
+    "Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore", "Barrier", "Queue", "LifoQueue", "PriorityQueue",
+    "QueueEmpty", "QueueFull", "QueueShutDown", "BrokenBarrierError",
   ];
   t.deepEqual(coreNames.filter((name) => !(name in core)), []);
   const selectorNames = ["EVENT_READ", "EVENT_WRITE", "NodeSelector", "VirtualSelector", "DefaultSelector"];
