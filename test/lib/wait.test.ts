@@ -174,7 +174,7 @@ const badCalls: Array<[string, (futures: Future<unknown>[]) => Operation<unknown
   ["an Operation instead of a future", () => wait([sleep(1)] as unknown as Future<unknown>[]), TypeError, /wait\(\) was given an Operation at position 0, not a Future or Task: start it first with createTask\(op\)/],
   ["a Promise instead of a future", () => wait([Promise.resolve()] as unknown as Future<unknown>[]), TypeError, /wait\(\) was given a Promise at position 0/],
   ["a single Task instead of a list", (f) => wait(f[0] as unknown as Future<unknown>[]), TypeError, /wait\(\) needs an iterable of Futures or Tasks: received a single Task .*; pass a list: wait\(\[task\]\)/],
-  ["a generator object as the list", () => wait(sleep(1) as unknown as Future<unknown>[]), TypeError, /wait\(\) was given a generator object \(an Operation\)/],
+  ["a generator object as the list", () => wait((function* () { yield* sleep(1); })() as unknown as Future<unknown>[]), TypeError, /wait\(\) was given a generator object \(an Operation\)/],
   ["null as the list", () => wait(null as unknown as Future<unknown>[]), TypeError, /wait\(\) needs an iterable of Futures or Tasks: received null/],
 ];
 
