@@ -14,7 +14,7 @@
 
 import { _keepMaps } from "./exemplars.js";
 import { BrokenBarrierError } from "./broken-barrier-error.js";
-import { ParkingOperation } from "./parking-operation.js";
+import { SuspendInstruction } from "./instruction.js";
 import type { Instruction, Wait } from "./instruction.js";
 import type { Operation } from "./operation.js";
 import type { Waiter } from "./waiter.js";
@@ -154,12 +154,12 @@ export class Barrier {
  * The shared, stateless Operation of `barrier.wait()` (see `grant-operation.ts` for the idea):
  * a resume carries the index (a number); a first step is sent `undefined`.
  */
-class BarrierWait extends ParkingOperation<number> implements Wait<number> {
+class BarrierWait implements Operation<number>, Iterator<Instruction, number, unknown>, Wait<number> {
   readonly #waiters: WaitQueue<number>;
   readonly #arrive: () => number | undefined;
+  #park: IteratorResult<Instruction, number> | undefined; // made on the first wait that parks
 
   constructor(waiters: WaitQueue<number>, arrive: () => number | undefined) {
-    super();
     this.#waiters = waiters;
     this.#arrive = arrive;
   }
@@ -168,10 +168,22 @@ class BarrierWait extends ParkingOperation<number> implements Wait<number> {
     return "barrier.wait()";
   }
 
-  override next(resumed?: unknown): IteratorResult<Instruction, number> {
+  next(resumed?: unknown): IteratorResult<Instruction, number> {
     const index = typeof resumed === "number" ? resumed : this.#arrive();
     if (index !== undefined) return { done: true, value: index };
-    return this.parkResult();
+    return (this.#park ??= Object.freeze({ done: false, value: new SuspendInstruction(this as Wait<unknown>) }));
+  }
+
+  throw(error: unknown): IteratorResult<Instruction, number> {
+    throw error;
+  }
+
+  return(value?: unknown): IteratorResult<Instruction, number> {
+    return { done: true, value: value as number };
+  }
+
+  [Symbol.iterator](): this {
+    return this;
   }
 
   park(waiter: Waiter<number>): void {

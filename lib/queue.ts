@@ -23,7 +23,7 @@
 
 import { _keepMaps } from "./exemplars.js";
 import { GrantOperation } from "./grant-operation.js";
-import { ParkingOperation } from "./parking-operation.js";
+import { SuspendInstruction } from "./instruction.js";
 import type { Instruction, Wait } from "./instruction.js";
 import type { Operation } from "./operation.js";
 import { QueueEmpty, QueueFull, QueueShutDown } from "./queue-errors.js";
@@ -141,11 +141,11 @@ const PUT_DONE: IteratorResult<Instruction, void> = Object.freeze({ done: true, 
  * always sent `undefined`), or any resume that did not come from a put. Both simply try to get
  * an item now.
  */
-class GetOperation<T> extends ParkingOperation<T> implements Wait<unknown> {
+class GetOperation<T> implements Operation<T>, Iterator<Instruction, T, unknown>, Wait<unknown> {
   readonly #core: QueueCore<T>;
+  #park: IteratorResult<Instruction, T> | undefined; // made on the first get that waits
 
   constructor(core: QueueCore<T>) {
-    super();
     this.#core = core;
   }
 
@@ -153,12 +153,24 @@ class GetOperation<T> extends ParkingOperation<T> implements Wait<unknown> {
     return "queue.get()";
   }
 
-  override next(resumed?: unknown): IteratorResult<Instruction, T> {
+  next(resumed?: unknown): IteratorResult<Instruction, T> {
     if (resumed !== undefined) return { done: true, value: (resumed === UNDEFINED_ITEM ? undefined : resumed) as T };
     const core = this.#core;
     if (core.store.length > 0) return { done: true, value: core.take() };
     if (core.shutDown) throw new QueueShutDown("queue.get() was called on a queue that is shut down and empty: there is nothing left to get");
-    return this.parkResult();
+    return (this.#park ??= Object.freeze({ done: false, value: new SuspendInstruction(this as Wait<unknown>) }));
+  }
+
+  throw(error: unknown): IteratorResult<Instruction, T> {
+    throw error;
+  }
+
+  return(value?: unknown): IteratorResult<Instruction, T> {
+    return { done: true, value: value as T };
+  }
+
+  [Symbol.iterator](): this {
+    return this;
   }
 
   park(waiter: Waiter<unknown>): void {
@@ -176,12 +188,12 @@ class GetOperation<T> extends ParkingOperation<T> implements Wait<unknown> {
  * twice puts the item twice, as it should. A parked putter is woken with WOKEN once a `get`
  * has moved its item into the queue.
  */
-class PutOperation<T> extends ParkingOperation<void> implements Wait<typeof WOKEN> {
+class PutOperation<T> implements Operation<void>, Iterator<Instruction, void, unknown>, Wait<typeof WOKEN> {
   readonly #core: QueueCore<T>;
   readonly #item: T;
+  #park: IteratorResult<Instruction, void> | undefined;
 
   constructor(core: QueueCore<T>, item: T) {
-    super();
     this.#core = core;
     this.#item = item;
   }
@@ -190,12 +202,24 @@ class PutOperation<T> extends ParkingOperation<void> implements Wait<typeof WOKE
     return "queue.put()";
   }
 
-  override next(resumed?: unknown): IteratorResult<Instruction, void> {
+  next(resumed?: unknown): IteratorResult<Instruction, void> {
     if (resumed === WOKEN) return PUT_DONE;
     const core = this.#core;
     if (core.shutDown) throw new QueueShutDown("queue.put() was called on a queue that is shut down: nothing can be added to it");
     if (core.tryPut(this.#item)) return PUT_DONE;
-    return this.parkResult();
+    return (this.#park ??= { done: false, value: new SuspendInstruction(this as Wait<unknown>) });
+  }
+
+  throw(error: unknown): IteratorResult<Instruction, void> {
+    throw error;
+  }
+
+  return(): IteratorResult<Instruction, void> {
+    return PUT_DONE;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
   }
 
   park(waiter: Waiter<typeof WOKEN>): void {
