@@ -74,7 +74,8 @@ export function run<T>(main: Operation<T> | (() => Operation<T>), options: RunOp
 
 async function runOn<T>(loop: EventLoop, main: Operation<T> | (() => Operation<T>)): Promise<T> {
   try {
-    // A function is called inside the main task, so it may use the running loop.
+    // A function is called inside the main task (at its first step), so it may use the
+    // running loop; an Operation object does that without a generator frame around main.
     const op = typeof main === "function" ? callInside(main) : main;
     return await loop.runUntilComplete(op);
   } finally {
@@ -87,10 +88,14 @@ async function runOn<T>(loop: EventLoop, main: Operation<T> | (() => Operation<T
   }
 }
 
-function* callInside<T>(main: () => Operation<T>): Generator<Instruction, T, unknown> {
-  const op = main();
-  checkOperation("run()", op);
-  return yield* op;
+function callInside<T>(main: () => Operation<T>): Operation<T> {
+  return {
+    [Symbol.iterator]() {
+      const op = main();
+      checkOperation("run()", op);
+      return op[Symbol.iterator]();
+    },
+  };
 }
 
 /** Cancels and awaits pending tasks, round after round: cleanup may spawn more tasks. */

@@ -137,9 +137,11 @@ export class Task<T> extends Future<T> {
   // Discussion: a task is the per-spawn cost of the runtime, so its fields are few. The stage
   // folds in the resume mode; one slot holds what the stage needs; the root scope is found by
   // walking up from the innermost one; rare data lives in #extras.
-  // Released (replaced by FINISHED) when the task is done, so a finished task that is kept
-  // for its result does not keep its generator's frame alive.
-  #coroutine: Iterator<Instruction, T, unknown>;
+  // Invariant: the Operation while NOT_STARTED (its iterator is asked for at the first step,
+  // inside the loop, so an Operation that builds its coroutine then may use the running loop);
+  // the coroutine while running; FINISHED once done, so that a finished task kept for its
+  // result does not keep its generator's frame alive.
+  #coroutine: Iterator<Instruction, T, unknown> | Operation<T>;
   #name: string | number; // a number N stands for "Task-N"
   #stage: Stage = NOT_STARTED;
   // Invariant: the resume value or error when SCHEDULED_*, the Parking when PARKED*, else
@@ -163,7 +165,7 @@ export class Task<T> extends Future<T> {
   /** @internal Use `createTask()`. */
   constructor(op: Operation<T>, loop: EventLoop, options?: InternalTaskOptions) {
     super(loop);
-    this.#coroutine = op[Symbol.iterator]();
+    this.#coroutine = op;
     const name = options?.name;
     if (name !== undefined && typeof name !== "string") {
       throw new TypeError(`createTask() needs a string name: received ${name === null ? "null" : typeof name}`);
@@ -372,12 +374,18 @@ export class Task<T> extends Future<T> {
     if (mode === NOT_STARTED) {
       const cancelling = this.#cancelling();
       if (cancelling !== undefined) {
-        // Cancelled before its first step: the body never runs.
-        this.#coroutine.return?.(undefined as T);
+        // Cancelled before its first step: the body never runs (a generator object is closed).
+        (this.#coroutine as Partial<Iterator<Instruction, T, unknown>>).return?.(undefined as T);
         this.#finish(SCHEDULED_ERROR, cancelling._newError());
         return;
       }
       mode = SCHEDULED_VALUE;
+      try {
+        this.#coroutine = (this.#coroutine as Operation<T>)[Symbol.iterator]();
+      } catch (error) {
+        this.#finish(SCHEDULED_ERROR, error);
+        return;
+      }
     } else if (mode === SCHEDULED_CANCELLED) {
       mode = SCHEDULED_ERROR;
       value = (value as CancelScope)._newError();
@@ -401,7 +409,7 @@ export class Task<T> extends Future<T> {
   }
 
   #step(mode: ResumeMode, value: unknown): void {
-    const coroutine = this.#coroutine;
+    const coroutine = this.#coroutine as Iterator<Instruction, T, unknown>;
     // The last bad-yield diagnosis thrown in (possibly on the previous pass), and how many
     // were thrown in during this step.
     let diagnosis = mode === SCHEDULED_ERROR && diagnoses.has(value as object) ? (value as Error) : undefined;
