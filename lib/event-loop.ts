@@ -136,10 +136,6 @@ function checkTime(where: string, name: string, value: unknown): asserts value i
   if (Number.isNaN(value)) throw new RangeError(`${where} needs ${name} as a number of ms: received NaN`);
 }
 
-function isThenable<T>(value: unknown): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | null)?.then === "function";
-}
-
 /**
  * The event loop: runs callbacks and tasks, waits through its selector, keeps timers.
  * Most programs never touch it directly: `run(main)` creates one, runs `main`, and closes it.
