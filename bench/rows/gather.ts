@@ -67,6 +67,20 @@ const gatherImmediate: BenchRow = {
         }),
     },
     {
+      // Native async functions start eagerly; so do eager tasks (asyncio's eager_task_factory).
+      name: "yieldio, eager tasks",
+      run: () =>
+        run(
+          function* () {
+            const ops: Coroutine<number>[] = [];
+            for (let i = 0; i < GATHER_COUNT; i++) ops.push(child(i));
+            const values = yield* gather(ops);
+            check(sum(values) === EXPECTED_SUM, "yieldio eager gather sum");
+          },
+          { eagerTasks: true },
+        ),
+    },
+    {
       name: "native Promise.all",
       run: async () => {
         const promises: Promise<number>[] = [];
