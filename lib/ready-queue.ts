@@ -76,11 +76,14 @@ export class ReadyQueue {
   }
 
   #grow(): void {
+    // Only called when full: rotate the entries to the front with the engine's own copies
+    // (slice, concat), then extend; the new slots read as undefined.
     const old = this.#items;
     const capacity = old.length * 2;
-    const items = new Array<Runnable | undefined>(capacity).fill(undefined);
+    const start = this.#head & this.#mask;
     const size = this.#tail - this.#head;
-    for (let offset = 0; offset < size; offset++) items[offset] = old[(this.#head + offset) & this.#mask];
+    const items = start === 0 ? old.slice() : old.slice(start).concat(old.slice(0, start));
+    items.length = capacity;
     this.#items = items;
     this.#mask = capacity - 1;
     this.#head = 0;
