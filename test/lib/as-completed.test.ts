@@ -1,16 +1,8 @@
 import test from "ava";
 import { CancelledError, InvalidStateError, TimeoutError, asCompleted, createTask, gatherSettled, getRunningLoop, sleep, yieldNow } from "../../lib/index.js";
-import type { Coroutine, Future, Operation, Task } from "../../lib/index.js";
+import type { Coroutine, Future, Task } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
-
-function* thrownBy(op: Operation<unknown>): Coroutine<unknown> {
-  try {
-    yield* op;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the operation to throw");
-}
+import { thrownBy } from "../helpers/operations.js";
 
 function* failAfter(delayMs: number, error: unknown): Coroutine<never> {
   yield* sleep(delayMs);

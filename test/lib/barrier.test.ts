@@ -2,16 +2,7 @@ import test from "ava";
 import { Barrier, BrokenBarrierError, CancelledError, createTask, sleep, yieldNow } from "../../lib/index.js";
 import type { Coroutine, Operation, Task } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
-
-/** Runs `op` and returns what it threw, or undefined if it returned. */
-function* catching(op: Operation<unknown>): Coroutine<unknown> {
-  try {
-    yield* op;
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
+import { catching } from "../helpers/operations.js";
 
 /** Starts `n` tasks running `body()` and returns their results, in creation order. */
 function* gatherTasks<T>(n: number, body: () => Operation<T>): Coroutine<T[]> {

@@ -12,18 +12,9 @@ import {
   waitFor,
   yieldNow,
 } from "../../lib/index.js";
-import type { Coroutine, Operation } from "../../lib/index.js";
+import type { Coroutine } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
-
-/** Runs `op` and returns what it threw, or undefined if it returned. */
-function* catching(op: Operation<unknown>): Coroutine<unknown> {
-  try {
-    yield* op;
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
+import { catching } from "../helpers/operations.js";
 
 test("`Condition.wait()` behaviour: releases the lock while waiting; notified waiters re-acquire it one at a time, in order (CPython test_wait)", async (t) => {
   await runVirtual(t, function* () {

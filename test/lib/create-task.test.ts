@@ -10,6 +10,7 @@ import {
 } from "../../lib/index.js";
 import type { Coroutine, Operation } from "../../lib/index.js";
 import { runVirtual, virtualLoop } from "../helpers/loop.js";
+import { catching } from "../helpers/operations.js";
 
 /** A body that records when it starts, suspends once, and returns `value`. */
 function* recorded<T>(log: string[], label: string, value: T): Coroutine<T> {
@@ -252,16 +253,6 @@ test("`createTask()` behaviour: a number, null or an array is a TypeError naming
     yield* yieldNow();
   });
 });
-
-/** Waits for `op` and returns what it threw (or undefined). */
-function* catching(op: Operation<unknown>): Coroutine<unknown> {
-  try {
-    yield* op;
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
 
 test("`createTask()` behaviour: a name that is not a string is a TypeError; nothing is created and the operation can still be used", async (t) => {
   const log: string[] = [];

@@ -1,17 +1,8 @@
 import test from "ava";
 import { CancelScope, CancelledError, Event, createTask, sleep, yieldNow } from "../../lib/index.js";
-import type { Coroutine, Operation } from "../../lib/index.js";
+import type { Coroutine } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
-
-/** Runs `op` and returns what it threw, or undefined if it returned. */
-function* catching(op: Operation<unknown>): Coroutine<unknown> {
-  try {
-    yield* op;
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
+import { catching } from "../helpers/operations.js";
 
 test("`Event.wait()` behaviour: set() wakes every waiter in arrival order; a task started after set() does not wait (CPython test_wait)", async (t) => {
   await runVirtual(t, function* () {

@@ -14,32 +14,7 @@ import {
 } from "../../lib/index.js";
 import type { Coroutine, Operation, Task } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
-
-/** A child that sleeps, logs, and returns its name (or throws). */
-function* child(log: string[], name: string, delayMs: number, fail?: unknown): Coroutine<string> {
-  const loop = getRunningLoop();
-  try {
-    yield* sleep(delayMs);
-    if (fail !== undefined) throw fail;
-    log.push(`${name} returned @${loop.time()}`);
-    return name;
-  } catch (error) {
-    if (error instanceof CancelledError) log.push(`${name} cancelled @${loop.time()}`);
-    throw error;
-  } finally {
-    log.push(`${name} finally`);
-  }
-}
-
-/** Runs `op` and returns what it threw (fails the test if it returned). */
-function* thrownBy(op: Operation<unknown>): Coroutine<unknown> {
-  try {
-    yield* op;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the operation to throw");
-}
+import { thrownBy, child } from "../helpers/operations.js";
 
 test("`gather()` behaviour: results in argument order, children run concurrently", async (t) => {
   const log: string[] = [];

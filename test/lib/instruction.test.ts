@@ -11,20 +11,11 @@ import {
   suspend,
   yieldNow,
 } from "../../lib/index.js";
-import type { Coroutine, Operation, Task, Wait, Waiter } from "../../lib/index.js";
+import type { Coroutine, Task, Wait, Waiter } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
+import { catching } from "../helpers/operations.js";
 
 // Tasks are compared with ===: a deep comparison (or a failure diff) walks the whole loop.
-
-/** Runs `op` and returns what it threw, or undefined if it returned. */
-function* catching(op: Operation<unknown>): Coroutine<unknown> {
-  try {
-    yield* op;
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
 
 /**
  * A one-slot mailbox: the smallest primitive on the trap protocol. `put` hands the letter to

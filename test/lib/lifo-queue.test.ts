@@ -1,17 +1,7 @@
 import test from "ava";
 import { CancelledError, LifoQueue, Queue, QueueEmpty, createTask, yieldNow } from "../../lib/index.js";
-import type { Coroutine, Operation } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
-
-/** Runs `op` and returns what it threw, or undefined if it returned. */
-function* catching(op: Operation<unknown>): Coroutine<unknown> {
-  try {
-    yield* op;
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
+import { catching } from "../helpers/operations.js";
 
 test("`LifoQueue.getNowait()` behaviour: last in, first out (CPython LifoQueueTests.test_order)", (t) => {
   const q = new LifoQueue<number>();

@@ -12,16 +12,7 @@ import {
 } from "../../lib/index.js";
 import type { Coroutine, Operation } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
-
-/** Runs `op` and returns what it threw, or undefined if it returned. */
-function* catching(op: Operation<unknown>): Coroutine<unknown> {
-  try {
-    yield* op;
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
+import { catching } from "../helpers/operations.js";
 
 /** Gives way for `n` passes. */
 function* passes(n: number): Coroutine<void> {

@@ -1,17 +1,8 @@
 import test from "ava";
 import { CancelledError, PriorityQueue, Queue, QueueShutDown, createTask, yieldNow } from "../../lib/index.js";
-import type { Coroutine, Operation, PriorityQueueOptions } from "../../lib/index.js";
+import type { PriorityQueueOptions } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
-
-/** Runs `op` and returns what it threw, or undefined if it returned. */
-function* catching(op: Operation<unknown>): Coroutine<unknown> {
-  try {
-    yield* op;
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
+import { catching } from "../helpers/operations.js";
 
 test("`PriorityQueue.getNowait()` behaviour: smallest first (CPython PriorityQueueTests.test_order)", (t) => {
   const q = new PriorityQueue<number>();

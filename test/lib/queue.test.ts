@@ -16,18 +16,9 @@ import {
   waitFor,
   yieldNow,
 } from "../../lib/index.js";
-import type { Coroutine, Operation, QueueOptions, Task } from "../../lib/index.js";
+import type { Coroutine, QueueOptions, Task } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
-
-/** Runs `op` and returns what it threw, or undefined if it returned. */
-function* catching(op: Operation<unknown>): Coroutine<unknown> {
-  try {
-    yield* op;
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
+import { catching } from "../helpers/operations.js";
 
 /** The three queue classes, for the tests that every kind must pass. */
 const KINDS = [

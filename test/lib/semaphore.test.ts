@@ -1,17 +1,8 @@
 import test from "ava";
 import { BoundedSemaphore, CancelScope, CancelledError, Semaphore, createTask, sleep, yieldNow } from "../../lib/index.js";
-import type { Coroutine, Operation, Task } from "../../lib/index.js";
+import type { Coroutine, Task } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
-
-/** Runs `op` and returns what it threw, or undefined if it returned. */
-function* catching(op: Operation<unknown>): Coroutine<unknown> {
-  try {
-    yield* op;
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
+import { catching } from "../helpers/operations.js";
 
 test("`Semaphore` behaviour: value 0 is locked; the default is one permit (CPython test_initial_value_zero, test_semaphore)", async (t) => {
   await runVirtual(t, function* () {

@@ -1,7 +1,8 @@
 import test from "ava";
 import { CancelledError, createTask, getRunningLoop, sleep, yieldNow } from "../../lib/index.js";
-import type { Coroutine, EventLoop, Operation } from "../../lib/index.js";
+import type { Coroutine, EventLoop } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
+import { catching } from "../helpers/operations.js";
 
 /** Schedules `passes` chained callbacks, one per pass, each logging `pass N`. */
 function ticker(loop: EventLoop, log: string[], passes: number): void {
@@ -10,16 +11,6 @@ function ticker(loop: EventLoop, log: string[], passes: number): void {
     if (n < passes) loop.callSoon(tick, n + 1);
   };
   loop.callSoon(tick, 1);
-}
-
-/** Runs `op` and returns what it threw, or undefined if it returned. */
-function* catching(op: Operation<unknown>): Coroutine<unknown> {
-  try {
-    yield* op;
-    return undefined;
-  } catch (error) {
-    return error;
-  }
 }
 
 test("`sleep()` behaviour: resolves to its value after the delay", async (t) => {

@@ -16,30 +16,7 @@ import {
 } from "../../lib/index.js";
 import type { Coroutine, Operation, Task } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
-
-function* child(log: string[], name: string, delayMs: number, fail?: unknown): Coroutine<string> {
-  const loop = getRunningLoop();
-  try {
-    yield* sleep(delayMs);
-    if (fail !== undefined) throw fail;
-    log.push(`${name} returned @${loop.time()}`);
-    return name;
-  } catch (error) {
-    if (error instanceof CancelledError) log.push(`${name} cancelled @${loop.time()}`);
-    throw error;
-  } finally {
-    log.push(`${name} finally`);
-  }
-}
-
-function* thrownBy(op: Operation<unknown>): Coroutine<unknown> {
-  try {
-    yield* op;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the operation to throw");
-}
+import { thrownBy, child } from "../helpers/operations.js";
 
 /** The messages of an ExceptionGroup's errors, nested groups as arrays. */
 function messages(error: unknown): unknown {

@@ -15,18 +15,9 @@ import {
   TimeoutError,
   yieldNow,
 } from "../../lib/index.js";
-import type { Coroutine, Instruction, Operation, Waiter } from "../../lib/index.js";
+import type { Coroutine, Instruction, Waiter } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
-
-/** Runs `op` and returns what it threw, or undefined if it returned. */
-function* catching(op: Operation<unknown>): Coroutine<unknown> {
-  try {
-    yield* op;
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
+import { catching } from "../helpers/operations.js";
 
 /** A one-slot mailbox built on `suspend`: a woken waiter takes the letter, a withdrawn one does not. */
 class Mailbox {

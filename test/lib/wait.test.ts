@@ -2,15 +2,7 @@ import test from "ava";
 import { CancelScope, CancelledError, createTask, gatherSettled, getRunningLoop, sleep, wait, yieldNow } from "../../lib/index.js";
 import type { Coroutine, Future, Operation, ReturnWhen, Task, WaitOptions } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
-
-function* thrownBy(op: Operation<unknown>): Coroutine<unknown> {
-  try {
-    yield* op;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the operation to throw");
-}
+import { thrownBy } from "../helpers/operations.js";
 
 function* failAfter(delayMs: number, error: unknown): Coroutine<never> {
   yield* sleep(delayMs);
