@@ -39,3 +39,21 @@ export function* child(log: string[], name: string, delayMs: number, fail?: unkn
     log.push(`${name} finally`);
   }
 }
+
+/** How an operation ended. */
+export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/** Runs `op` and returns how it ended, so that a test can look at an error after the fact. */
+export function* settle<T>(op: Operation<T>): Coroutine<Outcome<T>> {
+  try {
+    return { ok: true, value: yield* op };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/** The error of a failed outcome (throws if it succeeded). */
+export function errorOf<T>(outcome: Outcome<T>): unknown {
+  if (outcome.ok) throw new Error(`expected a failure, got the value ${String(outcome.value)}`);
+  return outcome.error;
+}

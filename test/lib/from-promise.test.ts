@@ -1,25 +1,10 @@
 import test from "ava";
 import { CancelledError, createTask, fromPromise, getRunningLoop, sleep, yieldNow } from "../../lib/index.js";
-import type { Coroutine, Operation } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
+import { settle, errorOf } from "../helpers/operations.js";
 
 // Virtual time plus real Promises: a Promise settles in a microtask, outside loop time, so
 // every test here is exact and never waits on the wall clock.
-
-type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
-
-function* settle<T>(op: Operation<T>): Coroutine<Outcome<T>> {
-  try {
-    return { ok: true, value: yield* op };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
-
-function errorOf<T>(outcome: Outcome<T>): unknown {
-  if (outcome.ok) throw new Error(`expected a failure, got the value ${String(outcome.value)}`);
-  return outcome.error;
-}
 
 /** A Promise and the functions that settle it. */
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {

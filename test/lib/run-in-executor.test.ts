@@ -1,27 +1,12 @@
 import test from "ava";
 import { CancelledError, InvalidStateError, createTask, getRunningLoop, sleep, yieldNow } from "../../lib/index.js";
-import type { Coroutine, Operation } from "../../lib/index.js";
 import type { Executor } from "../../executors/index.js";
 import { FakeExecutor, fakeWork } from "../fixtures/fake-executor.js";
 import { runVirtual } from "../helpers/loop.js";
+import { settle, errorOf } from "../helpers/operations.js";
 
 // `loop.setDefaultExecutor` and `loop.runInExecutor`, with a fake executor that runs jobs on
 // loop time (see test/fixtures/fake-executor.ts).
-
-type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
-
-function* settle<T>(op: Operation<T>): Coroutine<Outcome<T>> {
-  try {
-    return { ok: true, value: yield* op };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
-
-function errorOf<T>(outcome: Outcome<T>): unknown {
-  if (outcome.ok) throw new Error(`expected a failure, got the value ${String(outcome.value)}`);
-  return outcome.error;
-}
 
 const boom = new Error("job failed");
 const WORK = {

@@ -16,22 +16,7 @@ import {
 } from "../../lib/index.js";
 import type { Coroutine, Operation, Task } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
-
-type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
-
-/** Runs `op` and returns how it ended, so that a test can look at an error after the fact. */
-function* settle<T>(op: Operation<T>): Coroutine<Outcome<T>> {
-  try {
-    return { ok: true, value: yield* op };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
-
-function errorOf<T>(outcome: Outcome<T>): unknown {
-  if (outcome.ok) throw new Error(`expected a failure, got the value ${String(outcome.value)}`);
-  return outcome.error;
-}
+import { settle, errorOf } from "../helpers/operations.js";
 
 /** A body that sleeps `ms` and logs how it leaves. */
 function* logged(log: string[], ms: number): Coroutine<string> {

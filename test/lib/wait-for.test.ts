@@ -2,21 +2,7 @@ import test from "ava";
 import { CancelledError, TimeoutError, createTask, getRunningLoop, shield, sleep, waitFor, yieldNow } from "../../lib/index.js";
 import type { Coroutine, Operation } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
-
-type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
-
-function* settle<T>(op: Operation<T>): Coroutine<Outcome<T>> {
-  try {
-    return { ok: true, value: yield* op };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
-
-function errorOf<T>(outcome: Outcome<T>): unknown {
-  if (outcome.ok) throw new Error(`expected a failure, got the value ${String(outcome.value)}`);
-  return outcome.error;
-}
+import { settle, errorOf } from "../helpers/operations.js";
 
 /** Sleeps `ms`; when cancelled, logs and cleans up for 10 ms behind a shield before unwinding. */
 function* slowCleanup(log: string[], ms: number, value = "inner"): Coroutine<string> {
