@@ -312,7 +312,9 @@ export class Task<T> extends Future<T> {
     } else {
       withdrawn = parked._abort();
     }
-    if (withdrawn) this.#scheduleCancelled();
+    // Only a wait that is still parked can be withdrawn: an abort hook that completed the wait
+    // itself (a Future subclass whose cancel() settled it, then threw) already scheduled us.
+    if (withdrawn && this.#stage === PARKED_ABORTING) this.#scheduleCancelled();
   }
 
   /**
