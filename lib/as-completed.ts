@@ -121,10 +121,17 @@ class Completions<T> implements IterableIterator<Operation<T>, undefined, undefi
     return { done: false, value: this.#take() };
   }
 
-  /** Stops early (a `break` out of `for ... of`): releases the callbacks and the timer. */
+  /**
+   * Stops early (a `break` out of `for ... of`): releases the callbacks and the timer; tasks
+   * still parked in one of its Operations (run from other tasks) get an InvalidStateError
+   * rather than waiting forever.
+   */
   return(): IteratorResult<Operation<T>, undefined> {
     this.#toHandOut = 0;
     this.#release();
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiters) waiter.fail(this.#stoppedError());
     return { done: true, value: undefined };
   }
 
@@ -148,11 +155,8 @@ class Completions<T> implements IterableIterator<Operation<T>, undefined, undefi
     let future: Future<unknown>;
     if (this.#readyHead < this.#ready.length) future = this.#shiftReady();
     else if (this.#timedOut) throw this.#timeoutError();
-    else if (this.#watched.size === 0) {
-      throw new InvalidStateError(
-        "an Operation of asCompleted() ran after the iteration was stopped (or after every result was taken): run each Operation once, before leaving the loop",
-      );
-    } else future = yield* suspend<Future<unknown>>(this);
+    else if (this.#watched.size === 0) throw this.#stoppedError();
+    else future = yield* suspend<Future<unknown>>(this);
     return future.result() as T;
   }
 
@@ -172,6 +176,12 @@ class Completions<T> implements IterableIterator<Operation<T>, undefined, undefi
       this.#readyHead = 0;
     }
     return future;
+  }
+
+  #stoppedError(): InvalidStateError {
+    return new InvalidStateError(
+      "an Operation of asCompleted() ran after the iteration was stopped (or after every result was taken): run each Operation once, before leaving the loop",
+    );
   }
 
   #timeoutError(): TimeoutError {

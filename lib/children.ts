@@ -4,7 +4,7 @@
  *
  * The problem: a combinator must never return while one of its children is still running
  * (structured concurrency), whatever happens: a child fails, the caller is cancelled before or
- * while it waits, the same operation is passed twice. And it is the hot path of fan-out code
+ * while it waits, the same generator object is passed twice. And it is the hot path of fan-out code
  * (`gather` of 10k children), so its per-child cost is what the benchmark measures.
  *
  * What does not work:
@@ -32,7 +32,8 @@
  * cancelled before it could park, nothing was started. Either way the `CancelledError`
  * arrives in {@link Children.run}, which then waits for the children to unwind inside
  * `shield` (a suspension in a cancelled scope would raise again) and reports the cancellation
- * once all of them are done. Generator objects passed twice are found with a Map.
+ * once all of them are done. Generator objects passed twice are found with a Map (other
+ * Operations, such as the primitives' shared `queue.get()` objects, run once per position).
  *
  * What can still go wrong: a child that ignores its cancellation (it swallows `CancelledError`
  * and never suspends again, or loops inside `shield`) keeps the combinator waiting: that is the
@@ -64,6 +65,9 @@ export const RACE = 2;
 type Mode = typeof GATHER | typeof SETTLED | typeof RACE;
 
 
+/** %GeneratorPrototype%: a generator object is one-shot, so a duplicate must share its task. */
+const GENERATOR_PROTOTYPE: object = Object.getPrototypeOf(Object.getPrototypeOf((function* () {})()));
+
 /** No value: nothing interrupted the wait. */
 const NONE: unique symbol = Symbol("none");
 
@@ -88,6 +92,10 @@ function notAnOperation(where: string, value: unknown, index: number, spread: bo
     return new TypeError(
       `${where} was given an Array ${at}${spread ? " among other arguments" : ""}: pass one Array as the only argument, or spread it (${where.slice(0, -2)}(...ops))`,
     );
+  }
+  if (value instanceof Set || value instanceof Map) {
+    const kind = value instanceof Set ? "Set" : "Map";
+    return new TypeError(`${where} was given a ${kind} ${at}: pass its operations as one Array, e.g. ${where.slice(0, -2)}([...${kind.toLowerCase()}${kind === "Map" ? ".values()" : ""}])`);
   }
   if (typeof (value as { then?: unknown } | null)?.then === "function") {
     return new TypeError(`${where} was given a Promise ${at}: wrap it as an Operation with fromPromise(promise)`);
@@ -126,6 +134,7 @@ export class Children implements Wait<void> {
   // True once the children were asked to cancel (a decision or an interruption); from then
   // on a child that ends cancelled is no failure: we asked for it.
   #cancelling = false;
+  #cancelMessage = ""; // why, once #cancelling
   // The operations, until the children are started (then empty).
   #ops: readonly Operation<unknown>[] = [];
   #started = false;
@@ -217,9 +226,10 @@ export class Children implements Wait<void> {
 
   /**
    * Starts every operation as a child task (Futures and Tasks passed in are watched, not
-   * re-run; a one-shot operation passed twice runs once), or with `futuresOnly` only watches
-   * the Futures and Tasks. Stops as soon as the outcome is decided or the children are being
-   * cancelled (an eager child that failed at once, a failed Future): the rest never starts.
+   * re-run; a generator object passed twice runs once), or with `futuresOnly` only watches
+   * the Futures and Tasks. Once the outcome is decided or the children are being cancelled
+   * (an eager child that failed at once, a failed Future), operations are no longer started,
+   * but every Future and Task passed in is still watched, cancelled and awaited.
    */
   #start(futuresOnly: boolean): void {
     this.#started = true;
@@ -233,22 +243,29 @@ export class Children implements Wait<void> {
     // object gives it a new hidden class, which dies with the call and took the optimised
     // code of every caller down with it.
     const seen = new Map<Operation<unknown>, number>();
-    for (let index = 0; index < count && !this.#decided && !this.#cancelling; index++) {
+    for (let index = 0; index < count; index++) {
       const op = ops[index]!;
       if (op instanceof Future) {
         children[index] = op;
         this.#pending++;
         if (op.done()) this.#onFutureDone(op);
-        else op.addDoneCallback(this.#onFutureDone);
+        else {
+          op.addDoneCallback(this.#onFutureDone);
+          if (this.#cancelling) this.#cancelChild(op); // registered after the others were asked
+        }
         continue;
       }
-      if (futuresOnly) continue;
-      const first = seen.get(op);
-      if (first !== undefined) {
-        children[index] = children[first]; // the same one-shot operation: share its task
-        continue;
+      if (futuresOnly || this.#decided || this.#cancelling) continue; // never starts
+      // Only a generator object is one-shot; other Operations (`queue.get()`, a lock's
+      // `acquire()` ...) may be shared objects that must run once per position.
+      if (GENERATOR_PROTOTYPE.isPrototypeOf(op)) {
+        const first = seen.get(op);
+        if (first !== undefined) {
+          children[index] = children[first]; // the same generator object: share its task
+          continue;
+        }
+        seen.set(op, index);
       }
-      seen.set(op, index);
       this.#pending++; // before the task exists: an eager task may end inside _createTask
       children[index] = loop._createTask(new ChildRun(op, this, index));
     }
@@ -276,14 +293,19 @@ export class Children implements Wait<void> {
   #cancelChildren(why: string, except: Future<unknown> | undefined): void {
     if (this.#cancelling) return;
     this.#cancelling = true;
-    const message = `${this.#where} ${why}`;
+    this.#cancelMessage = `${this.#where} ${why}`;
     const children = this.#children;
     for (let index = 0; index < children.length; index++) {
       const child = children[index];
-      if (child === undefined || child === except || child.done()) continue;
-      if (child instanceof Task) child._cancelWithReason({ source: "task-group", message });
-      else child.cancel(message);
+      if (child !== undefined && child !== except) this.#cancelChild(child);
     }
+  }
+
+  #cancelChild(child: Future<unknown>): void {
+    if (child.done()) return;
+    const message = this.#cancelMessage;
+    if (child instanceof Task) child._cancelWithReason({ source: "task-group", message });
+    else child.cancel(message);
   }
 
   #wake(): void {
@@ -306,14 +328,26 @@ export class Children implements Wait<void> {
  * ends cancelled.
  */
 class ChildRun implements Iterator<Instruction, unknown, unknown> {
-  readonly #inner: Iterator<Instruction, unknown, unknown>;
+  // The operation until the first step asks it for its iterator (inside the child task, so an
+  // Operation whose [Symbol.iterator]() throws fails that child, not the gathering), then the
+  // iterator.
+  #inner: Iterator<Instruction, unknown, unknown> | Operation<unknown>;
+  #started = false;
   readonly #children: Children;
   readonly #index: number;
 
   constructor(op: Operation<unknown>, children: Children, index: number) {
-    this.#inner = op[Symbol.iterator]();
+    this.#inner = op;
     this.#children = children;
     this.#index = index;
+  }
+
+  #iterator(): Iterator<Instruction, unknown, unknown> {
+    if (!this.#started) {
+      this.#started = true;
+      this.#inner = (this.#inner as Operation<unknown>)[Symbol.iterator]();
+    }
+    return this.#inner as Iterator<Instruction, unknown, unknown>;
   }
 
   [Symbol.iterator](): this {
@@ -323,7 +357,7 @@ class ChildRun implements Iterator<Instruction, unknown, unknown> {
   next(value: unknown): IteratorResult<Instruction, unknown> {
     let result: IteratorResult<Instruction, unknown>;
     try {
-      result = this.#inner.next(value);
+      result = this.#iterator().next(value);
     } catch (error) {
       this.#children._ended(this.#index, true, error instanceof CancelledError);
       throw error;
@@ -333,9 +367,9 @@ class ChildRun implements Iterator<Instruction, unknown, unknown> {
   }
 
   throw(error: unknown): IteratorResult<Instruction, unknown> {
-    const inner = this.#inner;
     let result: IteratorResult<Instruction, unknown>;
     try {
+      const inner = this.#iterator();
       if (inner.throw === undefined) {
         inner.return?.(undefined);
         throw error;
@@ -350,7 +384,9 @@ class ChildRun implements Iterator<Instruction, unknown, unknown> {
   }
 
   return(value: unknown): IteratorResult<Instruction, unknown> {
-    this.#inner.return?.(value);
+    // Only a task cancelled before its first step is closed: its body never ran. A generator
+    // object is closed too, so that it cannot be started later by someone else.
+    if (!this.#started) (this.#inner as Partial<Iterator<Instruction, unknown, unknown>>).return?.(value);
     this.#children._ended(this.#index, true, true);
     return { done: true, value };
   }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { Future } from "./future.js";
 import { isOperation } from "./operation.js";
 
 function isThenable(value: unknown): boolean {
@@ -25,6 +26,11 @@ function show(value: unknown): string {
 
 /** @internal The TypeError for a yielded value that is not an instruction, naming the likely mistake. */
 export function diagnoseYield(value: unknown): TypeError {
+  if (value instanceof Future) {
+    return new TypeError(
+      `a coroutine yielded ${value._describe()} with \`yield\`: use \`yield*\` to wait for it (\`yield* task\`, not \`yield task\`)`,
+    );
+  }
   if (isThenable(value)) {
     return new TypeError(
       "a coroutine yielded a Promise: yieldio coroutines cannot wait on Promises directly; use `yield* fromPromise(promise)`",

@@ -20,7 +20,7 @@ export function futuresOf<F extends Future<unknown>>(where: string, futures: Ite
   }
   if (Object.prototype.toString.call(futures) === "[object Generator]") {
     throw new TypeError(
-      `${where} was given a generator object (an Operation): it waits for Futures or Tasks that are already running; start the operation first: createTask(op)`,
+      `${where} was given a generator object (an Operation): it waits for Futures or Tasks that are already running; start the operation first: createTask(op); if the generator yields Futures, pass them as an Array: [...generator]`,
     );
   }
   if (typeof (futures as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator] !== "function") {

@@ -39,7 +39,8 @@ export type GatherResults<Ops extends readonly Operation<unknown>[]> = {
  * spreading it, so a gather of 100k children needs no spread. `gather()` returns `[]`.
  *
  * Futures and Tasks passed in are awaited, not run again; a Task (or a generator object)
- * passed twice runs once and its result fills both positions.
+ * passed twice runs once and its result fills both positions. Other Operations are run once
+ * per position (`gather(queue.get(), queue.get())` gets two items).
  *
  * Unlike asyncio's `gather`, the first failure does not leave the others running: on the first
  * failure (an error, or a child cancelled by someone else) the other children are cancelled

@@ -40,7 +40,7 @@ export type Coroutine<T> = Generator<Instruction, T, unknown>;
 
 /**
  * True for objects that can be run with `yield*`: they have a `[Symbol.iterator]` method and
- * are not arrays or strings (an array of operations is a diagnosed mistake: run several at once with `gather`).
+ * are not arrays, Sets, Maps or strings (an array of operations is a diagnosed mistake: run several at once with `gather`).
  *
  * @example
  * ```ts
@@ -53,6 +53,8 @@ export function isOperation(value: unknown): value is Operation<unknown> {
     typeof value === "object" &&
     value !== null &&
     !Array.isArray(value) &&
+    !(value instanceof Set) &&
+    !(value instanceof Map) &&
     typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function"
   );
 }
@@ -73,6 +75,9 @@ export function checkOperation(where: string, op: unknown): asserts op is Operat
   }
   if (Array.isArray(op)) {
     throw new TypeError(`${where} needs an Operation, not an array: to run several at once use gather(...)`);
+  }
+  if (op instanceof Set || op instanceof Map) {
+    throw new TypeError(`${where} needs an Operation, not a ${op instanceof Set ? "Set" : "Map"}: pass its operations as an Array, e.g. gather([...set])`);
   }
   throw new TypeError(`${where} needs an Operation (a generator object, a Future or a Task): received ${op === null ? "null" : typeof op}`);
 }

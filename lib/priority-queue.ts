@@ -99,42 +99,79 @@ class Heap<T> implements ItemStore<T> {
     return this.#items.length;
   }
 
+  // Discussion: `compare` is user code and may throw. Both operations therefore decide where
+  // things go (every comparison) before they move anything, so a throwing comparator leaves
+  // the heap exactly as it was: no item lost, none added.
+
   push(item: T): void {
     const items = this.#items;
     const seqs = this.#seqs;
+    const seq = this.#nextSeq;
+    // Find the slot: climb while the new item comes out before the parent.
+    let slot = items.length;
+    while (slot > 0) {
+      const parent = (slot - 1) >> 1;
+      if (!this.#precedes(item, seq, parent)) break;
+      slot = parent;
+    }
+    // Move the parents on the way down by one level, then place the item.
     let index = items.length;
     items.push(item);
-    seqs.push(this.#nextSeq++);
-    while (index > 0) {
+    seqs.push(seq);
+    this.#nextSeq++;
+    while (index > slot) {
       const parent = (index - 1) >> 1;
-      if (!this.#before(index, parent)) break;
-      this.#swap(index, parent);
+      items[index] = items[parent]!;
+      seqs[index] = seqs[parent]!;
       index = parent;
     }
+    items[slot] = item;
+    seqs[slot] = seq;
   }
 
   shift(): T | undefined {
     const items = this.#items;
     const seqs = this.#seqs;
-    if (items.length === 0) return undefined;
+    const size = items.length;
+    if (size === 0) return undefined;
     const top = items[0];
-    const lastItem = items.pop()!;
-    const lastSeq = seqs.pop()!;
-    if (items.length === 0) return top;
-    items[0] = lastItem;
-    seqs[0] = lastSeq;
-    let index = 0;
+    if (size === 1) {
+      items.pop();
+      seqs.pop();
+      return top;
+    }
+    // The last item fills the root's place: find where it sinks to, noting the path.
+    const last = items[size - 1]!;
+    const lastSeq = seqs[size - 1]!;
+    const end = size - 1; // the heap's size once the last item has moved
+    const path = this.#path;
+    path.length = 0;
+    let hole = 0;
     for (;;) {
-      const left = 2 * index + 1;
-      if (left >= items.length) break;
+      const left = 2 * hole + 1;
+      if (left >= end) break;
       const right = left + 1;
-      const child = right < items.length && this.#before(right, left) ? right : left;
-      if (!this.#before(child, index)) break;
-      this.#swap(index, child);
+      const child = right < end && this.#before(right, left) ? right : left;
+      if (!this.#precedesIndex(child, last, lastSeq)) break;
+      path.push(child);
+      hole = child;
+    }
+    // Nothing threw: move the children on the path up by one level and place the last item.
+    let index = 0;
+    for (const child of path) {
+      items[index] = items[child]!;
+      seqs[index] = seqs[child]!;
       index = child;
     }
+    items[index] = last;
+    seqs[index] = lastSeq;
+    items.pop();
+    seqs.pop();
     return top;
   }
+
+  // Scratch space for shift(): the path the hole takes (reused, so shift allocates nothing).
+  readonly #path: number[] = [];
 
   clear(): void {
     this.#items.length = 0;
@@ -143,20 +180,23 @@ class Heap<T> implements ItemStore<T> {
 
   /** True if the item at `i` comes out before the one at `j`. */
   #before(i: number, j: number): boolean {
-    const order = this.#compare(this.#items[i]!, this.#items[j]!);
-    if (order < 0) return true;
-    if (order > 0) return false;
-    return this.#seqs[i]! < this.#seqs[j]!; // equal (or NaN): first put, first out
+    return this.#order(this.#items[i]!, this.#seqs[i]!, this.#items[j]!, this.#seqs[j]!);
   }
 
-  #swap(i: number, j: number): void {
-    const items = this.#items;
-    const seqs = this.#seqs;
-    const item = items[i]!;
-    items[i] = items[j]!;
-    items[j] = item;
-    const seq = seqs[i]!;
-    seqs[i] = seqs[j]!;
-    seqs[j] = seq;
+  /** True if (item, seq) comes out before the item at `j`. */
+  #precedes(item: T, seq: number, j: number): boolean {
+    return this.#order(item, seq, this.#items[j]!, this.#seqs[j]!);
+  }
+
+  /** True if the item at `i` comes out before (item, seq). */
+  #precedesIndex(i: number, item: T, seq: number): boolean {
+    return this.#order(this.#items[i]!, this.#seqs[i]!, item, seq);
+  }
+
+  #order(a: T, aSeq: number, b: T, bSeq: number): boolean {
+    const order = this.#compare(a, b);
+    if (order < 0) return true;
+    if (order > 0) return false;
+    return aSeq < bSeq; // equal (or NaN): first put, first out
   }
 }

@@ -22,6 +22,11 @@ import type { Operation } from "./operation.js";
  * while unwinding). Once a child has won, a cancellation that arrives while the losers unwind
  * does not change the result; it is raised at the next suspension.
  *
+ * Do not race operations that take ownership (`queue.get()`, `lock.acquire()`): a loser that
+ * was handed an item or a grant just before it was cancelled keeps it and returns normally,
+ * and `race` drops that value (Trio behaves the same). Bound such an operation with
+ * `timeout` or `moveOnAfter` instead: they hand the value over.
+ *
  * @throws RangeError when given no operation (there would be no winner); TypeError (before
  *   any child runs) if an argument is not an Operation.
  * @example

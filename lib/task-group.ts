@@ -7,7 +7,7 @@
  * task reaches the children through the same tree without the group doing anything.
  *
  * The group never ends before its children: after the body, the calling task parks until
- * the last child is done. A suspension inside a cancelled scope raises at once, so when the
+ * the last child is done. A suspension inside a cancelled scope raises (on the next pass), so when the
  * calling task is (or gets) cancelled, that wait raises; the group then keeps waiting inside
  * `shield` (the children are being cancelled through the tree meanwhile) and reports the
  * cancellation afterwards. What it reports:
@@ -71,6 +71,8 @@ export class TaskGroup {
   // Errors of failed children, in the order their done callbacks ran (order of failure).
   readonly #errors: unknown[] = [];
   #waiter: Waiter<void> | undefined = undefined;
+  // A CancelledError the body raised while nothing had cancelled the group (see #main).
+  #strayCancellation: unknown = NONE;
   readonly #onChildDone = (task: Future<unknown>): void => {
     if (!task.cancelled()) {
       try {
@@ -80,11 +82,13 @@ export class TaskGroup {
         this.#abort(`${(task as Task<unknown>).name} failed`);
       }
     }
-    if (--this.#pending === 0 && this.#waiter !== undefined) {
-      const waiter = this.#waiter;
-      this.#waiter = undefined;
-      waiter.wake(undefined);
-    }
+    if (--this.#pending !== 0) return;
+    // The last child is done after the body: the group is finished from this very step, so a
+    // createTask() in the window before the group's task resumes is refused, not orphaned.
+    if (this.#state === EXITING) this.#state = DONE;
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    waiter?.wake(undefined);
   };
   readonly #childrenDone: Wait<void> = {
     description: "taskGroup(): waiting for its children",
@@ -169,6 +173,9 @@ export class TaskGroup {
   *_run<T>(body: (tg: TaskGroup) => Operation<T>): Generator<Instruction, T | undefined, unknown> {
     let returned: { value: T } | undefined;
     const result = yield* this.#scope.run(this.#main(body, (value) => (returned = { value })));
+    // The group scope absorbed the CancelledError that its own abort caused; the stray one
+    // that made it abort was not ours to absorb.
+    if (this.#strayCancellation !== NONE) throw this.#strayCancellation;
     // Absorbed our own cancellation (tg.cancel()) after the body had returned: keep its value.
     if (this.#scope.cancelledCaught && returned !== undefined) return returned.value;
     return result;
@@ -190,8 +197,14 @@ export class TaskGroup {
     } catch (error) {
       bodyError = error;
       if (!(error instanceof CancelledError)) this.#abort("its body failed");
+      else if (this.#scope._cancelling() === undefined) {
+        // A CancelledError nobody cancelled us for (a future someone else cancelled): as
+        // asyncio, the children are cancelled, and the error still propagates (see _run).
+        this.#strayCancellation = error;
+        this.#abort("its body raised CancelledError");
+      }
     }
-    this.#state = EXITING;
+    this.#state = this.#pending === 0 ? DONE : EXITING;
     const interrupted = yield* this.#waitForChildren();
     this.#state = DONE;
     const errors = this.#errors;
