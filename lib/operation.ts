@@ -77,7 +77,9 @@ export function checkOperation(where: string, op: unknown): asserts op is Operat
     throw new TypeError(`${where} needs an Operation, not an array: to run several at once use gather(...)`);
   }
   if (op instanceof Set || op instanceof Map) {
-    throw new TypeError(`${where} needs an Operation, not a ${op instanceof Set ? "Set" : "Map"}: pass its operations as an Array, e.g. gather([...set])`);
+    throw new TypeError(
+      `${where} needs an Operation, not a ${op instanceof Set ? "Set" : "Map"}: pass its operations as an Array, e.g. gather([...${op instanceof Set ? "set" : "map.values()"}])`,
+    );
   }
   throw new TypeError(`${where} needs an Operation (a generator object, a Future or a Task): received ${op === null ? "null" : typeof op}`);
 }

@@ -109,11 +109,18 @@ class QueueCore<T> {
       if (waiter === undefined) return item;
       const pending = putters.peekPayload() as T;
       putters.shift();
-      if (waiter.wake(WOKEN)) {
+      if (!waiter.pending) continue; // its task left already: its item is not ours to take
+      // Store first, then wake: a PriorityQueue's comparator may throw, and then the putter's
+      // put() raises that error instead of returning as if its item were queued.
+      try {
         this.store.push(pending);
-        this.unfinished++;
+      } catch (error) {
+        waiter.fail(error);
         return item;
       }
+      this.unfinished++;
+      waiter.wake(WOKEN);
+      return item;
     }
   }
 

@@ -1,6 +1,6 @@
 import test from "ava";
-import { CancelledError, InvalidStateError, TimeoutError, asCompleted, createTask, gatherSettled, getRunningLoop, sleep, yieldNow } from "../../lib/index.js";
-import type { Coroutine, Future, Task } from "../../lib/index.js";
+import { CancelledError, InvalidStateError, TimeoutError, asCompleted, createTask, gatherSettled, getRunningLoop, sleep, timeout, yieldNow } from "../../lib/index.js";
+import type { Coroutine, Future, Operation, Task } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
 import { thrownBy } from "../helpers/operations.js";
 
@@ -163,6 +163,37 @@ test("`asCompleted()` behaviour: an Operation run after the loop was left is an 
     return error;
   });
   t.true(result instanceof InvalidStateError);
+});
+
+test("`asCompleted()` behaviour: a task parked in one of its Operations gets InvalidStateError when the loop is left", async (t) => {
+  const log: string[] = [];
+  const { result } = await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const tasks = [createTask(sleep(10, "p")), createTask(sleep(20, "q"))];
+    const iterator = asCompleted(tasks);
+    const first = iterator.next().value!;
+    const second = iterator.next().value!;
+    function* consumer(name: string, op: Operation<string>): Coroutine<void> {
+      try {
+        log.push(`${name} got ${yield* op}`);
+      } catch (error) {
+        log.push(`${name} raised ${(error as Error).name} @${loop.time()}`);
+        throw error;
+      }
+    }
+    const consumers = [createTask(consumer("one", first)), createTask(consumer("two", second))];
+    yield* sleep(1); // both are parked, waiting for a result
+    iterator.return!(); // a `break` out of the loop
+    log.push("returned");
+    const errors: unknown[] = [];
+    // Bounded: without the fix they would wait forever.
+    for (const consumer of consumers) errors.push(yield* thrownBy(timeout(100, consumer)));
+    yield* gatherSettled(tasks);
+    return errors;
+  });
+  t.true(result.every((error) => error instanceof InvalidStateError));
+  t.regex((result[0] as Error).message, /an Operation of asCompleted\(\) ran after the iteration was stopped/);
+  t.deepEqual(log, ["returned", "one raised InvalidStateError @1", "two raised InvalidStateError @1"]);
 });
 
 const badCalls: Array<[string, () => unknown, new (...args: never[]) => Error, RegExp]> = [

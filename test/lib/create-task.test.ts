@@ -254,6 +254,19 @@ test("`createTask()` behaviour: a number, null or an array is a TypeError naming
   });
 });
 
+test("`createTask()` behaviour: a Set or a Map is a TypeError that says to pass an Array to gather", async (t) => {
+  await runVirtual(t, function* () {
+    t.throws(() => void createTask(new Set() as unknown as Operation<void>), {
+      instanceOf: TypeError,
+      message: /^createTask\(\) needs an Operation, not a Set: pass its operations as an Array, e\.g\. gather\(\[\.\.\.set\]\)/,
+    });
+    t.throws(() => void createTask(new Set([sleep(1)]) as unknown as Operation<void>), { instanceOf: TypeError, message: /not a Set/ });
+    t.throws(() => void createTask(new Map() as unknown as Operation<void>), { instanceOf: TypeError, message: /needs an Operation, not a Map/ });
+    t.is(getRunningLoop()._pendingTaskCount(), 1); // nothing half-created: only main
+    yield* yieldNow();
+  });
+});
+
 test("`createTask()` behaviour: a name that is not a string is a TypeError; nothing is created and the operation can still be used", async (t) => {
   const log: string[] = [];
   await runVirtual(t, function* () {

@@ -43,6 +43,28 @@ test("`diagnoseYield()` behaviour: `yield op` instead of `yield* op` says to use
   });
 });
 
+test("`diagnoseYield()` behaviour: `yield task` instead of `yield* task` says to use yield*, not fromPromise", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    const task = createTask(sleep(5, "value"), { name: "worker" });
+    const error = yield* yieldAndCatch(task);
+    t.is(getRunningLoop().time(), 0); // it did not wait
+    return [error.message, yield* task];
+  });
+  t.regex(result[0]!, /a coroutine yielded Task worker with `yield`: use `yield\*` to wait for it \(`yield\* task`, not `yield task`\)/);
+  t.notRegex(result[0]!, /Promise/);
+  t.is(result[1], "value");
+});
+
+test("`diagnoseYield()` behaviour: `yield future` instead of `yield* future` says to use yield*", async (t) => {
+  await runVirtual(t, function* () {
+    const future = getRunningLoop().createFuture<number>();
+    const error = yield* yieldAndCatch(future);
+    t.regex(error.message, /yielded Future with `yield`: use `yield\*` to wait for it/);
+    t.notRegex(error.message, /Promise/);
+    future.cancel();
+  });
+});
+
 test("`diagnoseYield()` behaviour: the message for an Operation also points at gather for `yield* [a, b]`", (t) => {
   const error = diagnoseYield(sleep(1));
   t.true(error instanceof TypeError);

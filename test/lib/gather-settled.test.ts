@@ -1,5 +1,5 @@
 import test from "ava";
-import { CancelScope, CancelledError, createTask, gatherSettled, getRunningLoop, sleep, yieldNow } from "../../lib/index.js";
+import { CancelScope, CancelledError, Queue, createTask, gatherSettled, getRunningLoop, sleep, yieldNow } from "../../lib/index.js";
 import type { Operation, SettledResult } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
 import { thrownBy, child } from "../helpers/operations.js";
@@ -83,6 +83,42 @@ test("`gatherSettled()` behaviour: the same Task twice gives its outcome twice",
   });
   t.is(result[0].status, "rejected");
   t.is((result[0] as { reason: unknown }).reason, (result[1] as { reason: unknown }).reason);
+});
+
+test("`gatherSettled()` behaviour: `queue.get()` twice takes two items", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    const queue = new Queue<string>();
+    queue.putNowait("a");
+    queue.putNowait("b");
+    const outcomes = yield* gatherSettled(queue.get(), queue.get());
+    return [outcomes, queue.qsize()];
+  });
+  t.deepEqual(result, [
+    [
+      { status: "fulfilled", value: "a" },
+      { status: "fulfilled", value: "b" },
+    ],
+    0,
+  ]);
+});
+
+test("`gatherSettled()` behaviour: an Operation whose [Symbol.iterator]() throws is rejected with that error; the others run on", async (t) => {
+  const log: string[] = [];
+  const broken = new Error("iterator() failed");
+  const { result, endTime } = await runVirtual(t, function* () {
+    const bad: Operation<string> = {
+      [Symbol.iterator]() {
+        throw broken;
+      },
+    };
+    return yield* gatherSettled(child(log, "a", 10), bad);
+  });
+  t.deepEqual(result, [
+    { status: "fulfilled", value: "a" },
+    { status: "rejected", reason: broken },
+  ]);
+  t.is(endTime, 10);
+  t.deepEqual(log, ["a returned @10", "a finally"]);
 });
 
 test("`gatherSettled()` behaviour: a non-Operation argument is a TypeError", async (t) => {

@@ -1,7 +1,10 @@
 import test from "ava";
 import {
+  Barrier,
   CancelScope,
   CancelledError,
+  Queue,
+  Semaphore,
   TimeoutError,
   createTask,
   currentTask,
@@ -14,7 +17,7 @@ import {
 } from "../../lib/index.js";
 import type { Coroutine, Operation, Task } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
-import { thrownBy, child } from "../helpers/operations.js";
+import { thrownBy, child, settle, errorOf } from "../helpers/operations.js";
 
 test("`gather()` behaviour: results in argument order, children run concurrently", async (t) => {
   const log: string[] = [];
@@ -349,6 +352,72 @@ test("`gather()` behaviour: an operation used by an earlier gather runs again in
   t.deepEqual(result, [[1], [2]]);
 });
 
+test("`gather()` behaviour: a reusable Operation passed twice runs once per position", async (t) => {
+  const log: string[] = [];
+  const { result } = await runVirtual(t, function* () {
+    let runs = 0;
+    const reusable: Operation<number> = {
+      *[Symbol.iterator]() {
+        const run = ++runs;
+        log.push(`run ${run} started`);
+        yield* sleep(run);
+        return run;
+      },
+    };
+    return yield* gather(reusable, reusable);
+  });
+  t.deepEqual(result, [1, 2]);
+  t.deepEqual(log, ["run 1 started", "run 2 started"]);
+});
+
+test("`gather()` behaviour: `queue.get()` twice takes two items", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    const queue = new Queue<string>();
+    queue.putNowait("a");
+    queue.putNowait("b");
+    const items = yield* gather(queue.get(), queue.get());
+    return [items, queue.qsize()];
+  });
+  t.deepEqual(result, [["a", "b"], 0]);
+});
+
+test("`gather()` behaviour: `queue.get()` twice on an empty queue waits for two items", async (t) => {
+  const log: string[] = [];
+  const { result } = await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const queue = new Queue<string>();
+    loop.callLater(5, () => queue.putNowait("first"));
+    loop.callLater(10, () => queue.putNowait("second"));
+    const items = yield* gather(queue.get(), queue.get());
+    log.push(`gather returned @${loop.time()}`);
+    return [items, queue.qsize()];
+  });
+  t.deepEqual(result, [["first", "second"], 0]);
+  t.deepEqual(log, ["gather returned @10"]);
+});
+
+test("`gather()` behaviour: `semaphore.acquire()` twice takes two permits", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    const semaphore = new Semaphore(2);
+    const grants = yield* gather(semaphore.acquire(), semaphore.acquire());
+    const held = semaphore.value;
+    for (const grant of grants) grant[Symbol.dispose]();
+    return [held, semaphore.value];
+  });
+  t.deepEqual(result, [0, 2]);
+});
+
+test("`gather()` behaviour: `barrier.wait()` twice completes a round of two", async (t) => {
+  const { result, endTime } = await runVirtual(t, function* () {
+    const barrier = new Barrier(2);
+    // Bounded: if both positions shared one task, the round would never complete.
+    const indexes = yield* timeout(100, gather(barrier.wait(), barrier.wait()));
+    return [indexes, barrier.nWaiting];
+  });
+  t.deepEqual(result, [[0, 1], 0]);
+  t.is(endTime, 0);
+});
+
 test("`gather()` behaviour: done Futures are used at once, without suspending", async (t) => {
   const { result } = await runVirtual(t, function* () {
     const done = getRunningLoop().createFuture<number>();
@@ -397,6 +466,83 @@ test("`gather()` behaviour: a plain Future passed in is cancelled when a sibling
   t.true(result);
 });
 
+test("`gather()` behaviour: a Task passed after an already failed Future is cancelled and awaited", async (t) => {
+  const log: string[] = [];
+  const { result } = await runVirtual(t, function* () {
+    const failed = getRunningLoop().createFuture<string>();
+    failed.setException(new Error("early"));
+    const task = createTask(child(log, "task", 50));
+    yield* yieldNow(); // the task is running (parked in its sleep)
+    const error = yield* thrownBy(gather(failed, task));
+    log.push(`gather threw ${(error as Error).message}; task done: ${task.done()}, cancelled: ${task.cancelled()}`);
+    return getRunningLoop().time();
+  });
+  t.is(result, 0);
+  t.deepEqual(log, ["task cancelled @0", "task finally", "gather threw early; task done: true, cancelled: true"]);
+});
+
+test("`gather()` behaviour: a pending Future passed after an already failed Future is cancelled", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const failed = loop.createFuture<string>();
+    failed.setException(new Error("early"));
+    const pending = loop.createFuture<string>();
+    const error = yield* thrownBy(gather(failed, pending));
+    return [(error as Error).message, pending.cancelled()];
+  });
+  t.deepEqual(result, ["early", true]);
+});
+
+test("`gather()` behaviour: a Task passed after an already failed Future that fails while unwinding is not reported", async (t) => {
+  const log: string[] = [];
+  const { result, reports } = await runVirtual(t, function* () {
+    const failed = getRunningLoop().createFuture<string>();
+    failed.setException(new Error("early"));
+    function* failsInCleanup(): Coroutine<void> {
+      try {
+        yield* sleep(100);
+      } finally {
+        log.push(`cleanup @${getRunningLoop().time()}`);
+        throw new Error("cleanup failed"); // retrieved by the gather: dropped, not reported
+      }
+    }
+    const task = createTask(failsInCleanup());
+    yield* yieldNow();
+    const outcome = yield* settle(gather(failed, task));
+    log.push("gather threw");
+    return (errorOf(outcome) as Error).message;
+  });
+  t.is(result, "early");
+  t.deepEqual(reports, []);
+  t.deepEqual(log, ["cleanup @0", "gather threw"]);
+});
+
+test("`gather()` behaviour: with eager tasks, a Task passed after a child that fails at once is cancelled and awaited", async (t) => {
+  const log: string[] = [];
+  const { reports } = await runVirtual(
+    t,
+    function* () {
+      function* failsAtOnce(): Coroutine<never> {
+        throw new Error("at once");
+      }
+      function* failsLater(): Coroutine<void> {
+        try {
+          yield* sleep(50);
+          throw new Error("passed-in task failed later"); // would be reported as never retrieved
+        } finally {
+          log.push(`passed-in finally @${getRunningLoop().time()}`);
+        }
+      }
+      const task = createTask(failsLater());
+      const error = yield* thrownBy(gather(failsAtOnce(), task));
+      log.push(`gather threw ${(error as Error).message}; task cancelled: ${task.cancelled()}`);
+    },
+    { eagerTasks: true },
+  );
+  t.deepEqual(log, ["passed-in finally @0", "gather threw at once; task cancelled: true"]);
+  t.deepEqual(reports, []);
+});
+
 test("`gather()` behaviour: with eager tasks, a child that fails at once stops the rest from starting", async (t) => {
   const log: string[] = [];
   const { result } = await runVirtual(
@@ -437,6 +583,75 @@ test("`gather()` behaviour: with eager tasks, the children start within the gath
   t.deepEqual(log, ["child 1 ran", "child 2 ran", "callback scheduled before the gather"]);
 });
 
+test("`gather()` behaviour: an Operation whose [Symbol.iterator]() throws fails its child; the siblings are cancelled and awaited", async (t) => {
+  const log: string[] = [];
+  const broken = new Error("iterator() failed");
+  const { result, endTime } = await runVirtual(t, function* () {
+    const bad: Operation<number> = {
+      [Symbol.iterator]() {
+        log.push("iterator() called");
+        throw broken;
+      },
+    };
+    const error = yield* thrownBy(gather(child(log, "before", 10), bad, child(log, "after", 10)));
+    log.push("gather threw");
+    return error;
+  });
+  t.is(result, broken);
+  t.is(endTime, 0);
+  // "after" was cancelled before its first step: its body never ran.
+  t.deepEqual(log, ["iterator() called", "before cancelled @0", "before finally", "gather threw"]);
+});
+
+test("`gather()` behaviour: an Operation's [Symbol.iterator]() is called in its child task", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    const parent = currentTask();
+    const probe: Operation<string> = {
+      [Symbol.iterator]() {
+        log.push(`iterator() called in ${currentTask() === parent ? "the parent" : "a child"}`);
+        return sleep(1, "probe")[Symbol.iterator]();
+      },
+    };
+    const op = gather(probe);
+    log.push("gather called");
+    log.push(`gather returned ${(yield* op).join()}`);
+  });
+  t.deepEqual(log, ["gather called", "iterator() called in a child", "gather returned probe"]);
+});
+
+test("`gather()` behaviour: with eager tasks, an Operation whose [Symbol.iterator]() throws stops the rest from starting", async (t) => {
+  const log: string[] = [];
+  const broken = new Error("iterator() failed");
+  const { result } = await runVirtual(
+    t,
+    function* () {
+      const bad: Operation<number> = {
+        [Symbol.iterator]() {
+          throw broken;
+        },
+      };
+      const error = yield* thrownBy(gather(child(log, "first", 10), bad, child(log, "never", 10)));
+      log.push("gather threw");
+      return error;
+    },
+    { eagerTasks: true },
+  );
+  t.is(result, broken);
+  t.deepEqual(log, ["first cancelled @0", "first finally", "gather threw"]);
+});
+
+test("`gather()` behaviour: a Set of Tasks is a TypeError that says to spread it; the Tasks run on", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    const tasks = [createTask(sleep(5, 1)), createTask(sleep(5, 2))];
+    const error = yield* thrownBy(gather(new Set(tasks) as unknown as Operation<number>));
+    return [error, yield* gather(tasks)];
+  });
+  t.true(result[0] instanceof TypeError);
+  t.regex((result[0] as Error).message, /gather\(\) was given a Set at position 0: pass its operations as one Array, e\.g\. gather\(\[\.\.\.set\]\)/);
+  t.deepEqual(result[1], [1, 2]);
+});
+
 test("`gather()` behaviour: nested gathers are cancelled as a whole", async (t) => {
   const log: string[] = [];
   await runVirtual(t, function* () {
@@ -456,6 +671,8 @@ const badArguments: Array<[string, (canary: Operation<void>) => unknown[], RegEx
   ["null", (c) => [c, null], /received null at position 1/],
   ["an Array among other arguments", (c) => [c, [sleep(1)]], /gather\(\) was given an Array at position 1 among other arguments/],
   ["an Array inside the Array argument", (c) => [[c, [sleep(1)]]], /gather\(\) was given an Array at position 1: pass one Array/],
+  ["a Set", (c) => [c, new Set([sleep(1)])], /gather\(\) was given a Set at position 1: pass its operations as one Array, e\.g\. gather\(\[\.\.\.set\]\)/],
+  ["a Map", (c) => [c, new Map([["k", sleep(1)]])], /gather\(\) was given a Map at position 1: pass its operations as one Array, e\.g\. gather\(\[\.\.\.map\.values\(\)\]\)/],
 ];
 
 for (const [what, build, message] of badArguments) {

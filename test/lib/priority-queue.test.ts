@@ -2,7 +2,7 @@ import test from "ava";
 import { CancelledError, PriorityQueue, Queue, QueueShutDown, createTask, yieldNow } from "../../lib/index.js";
 import type { PriorityQueueOptions } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
-import { catching } from "../helpers/operations.js";
+import { catching, errorOf, settle } from "../helpers/operations.js";
 
 test("`PriorityQueue.getNowait()` behaviour: smallest first (CPython PriorityQueueTests.test_order)", (t) => {
   const q = new PriorityQueue<number>();
@@ -64,6 +64,118 @@ test("`PriorityQueue` behaviour: a compare that is not a function is a TypeError
   q.putNowait(2);
   q.putNowait(1);
   t.is(q.getNowait(), 1);
+});
+
+/** A queue of numbers whose comparator throws while `broken.now` is set, or when it meets `poison`. */
+function fragileQueue(poison = Number.NaN): { queue: PriorityQueue<number>; broken: { now: boolean } } {
+  const broken = { now: false };
+  const queue = new PriorityQueue<number>({
+    compare: (a, b) => {
+      if (broken.now || a === poison || b === poison) throw new Error("cannot compare");
+      return a - b;
+    },
+  });
+  return { queue, broken };
+}
+
+test("`PriorityQueue.putNowait()` behaviour: a comparator that throws leaves the queue as it was; the item is not stored", (t) => {
+  const { queue } = fragileQueue(0);
+  for (const item of [5, 3, 8, 1, 9, 4]) queue.putNowait(item);
+  t.throws(() => queue.putNowait(0), { message: "cannot compare" });
+  t.is(queue.qsize(), 6);
+  const out: number[] = [];
+  while (!queue.empty()) out.push(queue.getNowait());
+  t.deepEqual(out, [1, 3, 4, 5, 8, 9]);
+  for (let i = 0; i < out.length; i++) queue.taskDone();
+  t.throws(() => queue.taskDone(), { instanceOf: RangeError }, "the refused item was never counted");
+});
+
+test("`PriorityQueue.getNowait()` behaviour: a comparator that throws loses no item; once it behaves, items come out in order", (t) => {
+  const { queue, broken } = fragileQueue();
+  for (const item of [5, 3, 8, 1, 9, 4, 7]) queue.putNowait(item);
+  broken.now = true;
+  t.throws(() => queue.getNowait(), { message: "cannot compare" });
+  t.throws(() => queue.putNowait(2), { message: "cannot compare" });
+  t.throws(() => queue.getNowait(), { message: "cannot compare" });
+  t.is(queue.qsize(), 7);
+  broken.now = false;
+  queue.putNowait(6);
+  const out: number[] = [];
+  while (!queue.empty()) out.push(queue.getNowait());
+  t.deepEqual(out, [1, 3, 4, 5, 6, 7, 8, 9]);
+});
+
+test("`PriorityQueue` behaviour: a comparator that throws now and then never breaks the heap order", (t) => {
+  // Every third comparison throws, wherever it falls in a put or a get.
+  let calls = 0;
+  let throwing = false;
+  const queue = new PriorityQueue<number>({
+    compare: (a, b) => {
+      if (throwing && ++calls % 3 === 0) throw new Error("cannot compare");
+      return a - b;
+    },
+  });
+  const model: number[] = []; // what the queue must hold, sorted
+  let failures = 0;
+  let seed = 11;
+  for (let step = 0; step < 600; step++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    const value = seed % 100;
+    throwing = true;
+    try {
+      if (seed % 3 === 0 && model.length > 0) {
+        const item = queue.getNowait();
+        t.is(item, model[0]!, "a get returns the smallest item");
+        model.shift();
+      } else {
+        queue.putNowait(value);
+        const at = model.findIndex((x) => x > value);
+        model.splice(at === -1 ? model.length : at, 0, value);
+      }
+    } catch (error) {
+      t.is((error as Error).message, "cannot compare");
+      failures++;
+    } finally {
+      throwing = false;
+    }
+    t.is(queue.qsize(), model.length);
+  }
+  t.true(failures > 50, `the comparator threw ${failures} times`);
+  const rest: number[] = [];
+  while (!queue.empty()) rest.push(queue.getNowait());
+  t.deepEqual(rest, model, "nothing lost, nothing added, in order");
+});
+
+test("`PriorityQueue.getNowait()` behaviour: a comparator that throws while a waiting putter's item goes in loses no item", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    let broken = false;
+    const queue = new PriorityQueue<number>({
+      maxsize: 2,
+      compare: (a, b) => {
+        if (broken) throw new Error("cannot compare");
+        return a - b;
+      },
+    });
+    queue.putNowait(1);
+    queue.putNowait(5);
+    const putter = createTask(queue.put(3));
+    yield* yieldNow(); // parked: the queue is full
+    broken = true;
+    const got: number[] = [];
+    try {
+      got.push(queue.getNowait()); // frees a slot: the putter's item goes in (and is compared)
+    } catch (error) {
+      t.is((error as Error).message, "cannot compare");
+    }
+    broken = false;
+    while (!queue.empty()) got.push(queue.getNowait());
+    const put = yield* settle(putter);
+    if (!put.ok) t.is((errorOf(put) as Error).message, "cannot compare", "a put that fails says why");
+    // Either the put succeeded and its item is somewhere, or it failed: never a put that
+    // returned while its item (or the item taken) vanished.
+    return [got.sort((a, b) => a - b), put.ok];
+  });
+  t.deepEqual(result[0], result[1] ? [1, 3, 5] : [1, 5]);
 });
 
 test("`PriorityQueue.get()` behaviour: a slot freed in a full queue lets the waiting putter in; its item takes its place by priority", async (t) => {

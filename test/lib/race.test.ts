@@ -96,6 +96,44 @@ test("`race()` behaviour: a done Future wins at once; later operations never sta
   t.deepEqual(log, []);
 });
 
+test("`race()` behaviour: a done Future wins at once; Tasks and Futures passed after it are cancelled and awaited first", async (t) => {
+  const log: string[] = [];
+  const { result } = await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const done = loop.createFuture<string>();
+    done.setResult("ready");
+    const loser = createTask(child(log, "loser", 50));
+    const pending = loop.createFuture<string>();
+    yield* yieldNow(); // the loser is running (parked in its sleep)
+    const winner = yield* race(done, loser, pending);
+    log.push(`race returned ${winner}; loser done: ${loser.done()}, cancelled: ${loser.cancelled()}`);
+    return [loop.time(), pending.cancelled()];
+  });
+  t.deepEqual(result, [0, true]);
+  t.deepEqual(log, ["loser cancelled @0", "loser finally", "race returned ready; loser done: true, cancelled: true"]);
+});
+
+test("`race()` behaviour: a Task passed after a done Future that fails while unwinding is not reported", async (t) => {
+  const { result, reports } = await runVirtual(t, function* () {
+    const done = getRunningLoop().createFuture<string>();
+    done.setResult("ready");
+    function* failsInCleanup(): Coroutine<string> {
+      try {
+        yield* sleep(100);
+        return "late";
+      } finally {
+        throw new Error("cleanup failed"); // retrieved by the race: dropped, not reported
+      }
+    }
+    const loser = createTask(failsInCleanup());
+    yield* yieldNow();
+    const winner = yield* race(done, loser);
+    return [winner, loser.done()];
+  });
+  t.deepEqual(result, ["ready", true]);
+  t.deepEqual(reports, []);
+});
+
 test("`race()` behaviour: cancelling the awaiting task before a winner cancels every child and raises", async (t) => {
   const log: string[] = [];
   const { result, endTime } = await runVirtual(t, function* () {

@@ -385,6 +385,61 @@ test("`taskGroup()` behaviour: a child may start siblings while the group waits 
   t.deepEqual(log, ["grandchild returned @30", "grandchild finally", "group done"]);
 });
 
+test("`taskGroup()` behaviour: createTask from the last child's done callback is refused: the group is finished", async (t) => {
+  const log: string[] = [];
+  const { reports } = await runVirtual(
+    t,
+    function* () {
+      const loop = getRunningLoop();
+      yield* taskGroup(function* (tg) {
+        const last = tg.createTask(child(log, "last", 10));
+        // Registered after the group's own done callback: it runs once the group is finished.
+        last.addDoneCallback(() => {
+          log.push("callback");
+          tg.createTask(child(log, "late", 50));
+          log.push("late child created"); // not reached
+        });
+      });
+      log.push(`group returned @${loop.time()}`);
+      yield* sleep(100); // nothing was left running
+      log.push(`slept until @${loop.time()}`);
+    },
+    { allowReports: true },
+  );
+  t.deepEqual(log, ["last returned @10", "last finally", "callback", "group returned @10", "slept until @110"]);
+  t.is(reports.length, 1);
+  t.true(reports[0]?.exception instanceof InvalidStateError);
+  t.regex((reports[0]?.exception as Error).message, /TaskGroup\.createTask\(\) was called on a task group that has finished/);
+});
+
+test("`taskGroup()` behaviour: a CancelledError the body raises on its own cancels the children and propagates", async (t) => {
+  const log: string[] = [];
+  const { result, endTime } = await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const stray = loop.createFuture<void>();
+    stray.cancel("cancelled by someone else");
+    const error = yield* thrownBy(
+      taskGroup(function* (tg) {
+        tg.createTask(child(log, "child", 1000));
+        yield* sleep(1);
+        try {
+          yield* stray; // a CancelledError nobody cancelled the group for
+        } finally {
+          log.push(`body raised @${loop.time()}`);
+        }
+      }),
+    );
+    log.push(`group threw ${(error as Error).name} @${loop.time()}`);
+    yield* sleep(5); // the caller itself was not cancelled
+    log.push(`caller slept until @${loop.time()}`);
+    return error;
+  });
+  t.true(result instanceof CancelledError);
+  t.regex((result as Error).message, /cancelled by someone else/);
+  t.is(endTime, 6);
+  t.deepEqual(log, ["body raised @1", "child cancelled @1", "child finally", "group threw CancelledError @1", "caller slept until @6"]);
+});
+
 test("`taskGroup()` behaviour: a body that swallows the cancellation is still cancelled (level-triggered)", async (t) => {
   const log: string[] = [];
   const { result } = await runVirtual(t, function* () {
@@ -559,6 +614,7 @@ const badTaskArguments: Array<[string, (tg: TaskGroup) => unknown, RegExp]> = [
   ["a name that is not a string", (tg) => tg.createTask(sleep(1), { name: 3 as unknown as string }), /options\.name as a string: received number/],
   ["eager that is not a boolean", (tg) => tg.createTask(sleep(1), { eager: "yes" as unknown as boolean }), /options\.eager as a boolean: received string/],
   ["options that are not an object", (tg) => tg.createTask(sleep(1), 5 as unknown as { name: string }), /needs an options object: received number/],
+  ["a Set", (tg) => tg.createTask(new Set([sleep(1)]) as unknown as Operation<void>), /createTask\(\) needs an Operation, not a Set: pass its operations as an Array, e\.g\. gather\(\[\.\.\.set\]\)/],
 ];
 
 for (const [what, call, message] of badTaskArguments) {

@@ -167,6 +167,7 @@ const badCalls: Array<[string, (futures: Future<unknown>[]) => Operation<unknown
   ["a Promise instead of a future", () => wait([Promise.resolve()] as unknown as Future<unknown>[]), TypeError, /wait\(\) was given a Promise at position 0/],
   ["a single Task instead of a list", (f) => wait(f[0] as unknown as Future<unknown>[]), TypeError, /wait\(\) needs an iterable of Futures or Tasks: received a single Task .*; pass a list: wait\(\[task\]\)/],
   ["a generator object as the list", () => wait((function* () { yield* sleep(1); })() as unknown as Future<unknown>[]), TypeError, /wait\(\) was given a generator object \(an Operation\)/],
+  ["a generator object yielding Tasks as the list", (f) => wait((function* () { yield* f; })() as unknown as Future<unknown>[]), TypeError, /wait\(\) was given a generator object \(an Operation\).*if the generator yields Futures, pass them as an Array: \[\.\.\.generator\]/],
   ["null as the list", () => wait(null as unknown as Future<unknown>[]), TypeError, /wait\(\) needs an iterable of Futures or Tasks: received null/],
 ];
 
