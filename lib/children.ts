@@ -267,7 +267,7 @@ export class Children implements Wait<void> {
         seen.set(op, index);
       }
       this.#pending++; // before the task exists: an eager task may end inside _createTask
-      children[index] = loop._createTask(new ChildRun(op, this, index));
+      children[index] = loop._spawn(new ChildRun(op, this, index)); // op was checked by operationsOf
     }
   }
 

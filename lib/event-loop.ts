@@ -290,6 +290,11 @@ export class EventLoop {
   /** @internal `createTask` with the kernel's options (a task group's scope). */
   _createTask<T>(op: Operation<T>, options?: InternalTaskOptions): Task<T> {
     checkOperation("createTask()", op);
+    return this._spawn(op, options);
+  }
+
+  /** @internal `_createTask` for an Operation the caller built itself (no argument check). */
+  _spawn<T>(op: Operation<T>, options?: InternalTaskOptions): Task<T> {
     this.#checkOpen("createTask()");
     const task = new Task<T>(op, this, options);
     this.#linkTask(task as Task<unknown>);
