@@ -106,6 +106,13 @@ export class CancelScope {
    *
    * @param body - an Operation, or a function of the scope returning one.
    * @throws {@link InvalidStateError} outside a task, or when the scope was already entered.
+   * @example
+   * ```ts
+   * const reply = yield* new CancelScope().run(function* (scope) {
+   *   scope.deadline = getRunningLoop().time() + 500;
+   *   return yield* readReply();
+   * }); // undefined if the deadline passed
+   * ```
    */
   *run<T>(body: Operation<T> | ((scope: CancelScope) => Operation<T>)): Generator<import("./instruction.js").Instruction, T | undefined, unknown> {
     const task = currentTask();

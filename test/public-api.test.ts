@@ -64,6 +64,35 @@ test("public API behaviour: every exported operation that waits documents its ca
   t.deepEqual(missing, []);
 });
 
+/** Public methods of exported classes that return an Operation (they wait), with their docs. */
+function waitingMethods(file: string): ExportDoc[] {
+  const source = program.getSourceFile(file)!;
+  const moduleSymbol = checker.getSymbolAtLocation(source)!;
+  const methods: ExportDoc[] = [];
+  for (const exported of checker.getExportsOfModule(moduleSymbol)) {
+    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    if ((symbol.flags & ts.SymbolFlags.Class) === 0) continue;
+    for (const member of checker.getDeclaredTypeOfSymbol(symbol).getProperties()) {
+      const declaration = member.valueDeclaration;
+      if (declaration === undefined || !ts.isMethodDeclaration(declaration) || member.name.startsWith("_") || member.name.startsWith("#")) continue;
+      const signature = checker.getSignatureFromDeclaration(declaration);
+      const returned = signature === undefined ? "" : checker.typeToString(checker.getReturnTypeOfSignature(signature));
+      if (!/^(Generator|Operation)</.test(returned)) continue;
+      const tags = member.getJsDocTags(checker);
+      const text = `${ts.displayPartsToString(member.getDocumentationComment(checker))}\n${tags.map((tag) => ts.displayPartsToString(tag.text)).join("\n")}`;
+      methods.push({ name: `${exported.name}.${member.name}`, summary: text, tags: tags.map((tag) => tag.name), waits: true });
+    }
+  }
+  return methods;
+}
+
+test("public API behaviour: every public method that waits has a Cancellation paragraph and an @example", (t) => {
+  const methods = entryPoints.flatMap(waitingMethods);
+  t.true(methods.length > 10, `found ${methods.length} waiting methods`);
+  const missing = methods.filter((entry) => !/Cancellation/.test(entry.summary) || !entry.tags.includes("example")).map((entry) => entry.name);
+  t.deepEqual(missing, []);
+});
+
 test("public API behaviour: the names of API.md are exported", (t) => {
   const coreNames = [
     "run", "main", "EventLoop", "getRunningLoop", "Handle", "TimerHandle", "Future", "Task", "createTask",
