@@ -900,3 +900,30 @@ function* catchError(op: Operation<unknown>): Coroutine<unknown> {
     return error;
   }
 }
+
+test("`debug` behaviour: callbacks and task steps longer than slowCallbackDurationMs are reported; below it, nothing", async (t) => {
+  const { loop, reports } = virtualLoop();
+  loop.debug = true;
+  loop.slowCallbackDurationMs = 0; // every entry is "slow": the report does not depend on the machine
+  function namedCallback(): void {}
+  loop.callSoon(namedCallback);
+  const task = loop.createTask(
+    (function* (): Coroutine<number> {
+      yield* sleep(1);
+      return 1;
+    })(),
+    { name: "stepper" },
+  );
+  t.is(await loop.runUntilComplete(task), 1);
+  const messages = reports.map((report) => report.message);
+  t.true(messages.some((message) => /^slow callback took \d+\.\d ms$/.test(message)), "the callback was reported");
+  t.true(messages.some((message) => /^slow step of Task stepper took/.test(message)), "the task step was reported");
+  t.is(reports.find((report) => report.message.startsWith("slow step"))?.task, task);
+
+  reports.length = 0;
+  loop.slowCallbackDurationMs = Number.POSITIVE_INFINITY;
+  loop.callSoon(namedCallback);
+  await loop.runUntilComplete(loop.createTask(sleep(1)));
+  t.deepEqual(reports, [], "nothing is slow against an infinite threshold");
+  loop.close();
+});
