@@ -927,3 +927,16 @@ test("`debug` behaviour: callbacks and task steps longer than slowCallbackDurati
   t.deepEqual(reports, [], "nothing is slow against an infinite threshold");
   loop.close();
 });
+
+test("`close()` behaviour: in debug mode a task still pending at close is reported with where it was created", async (t) => {
+  const { loop, reports } = virtualLoop();
+  loop.debug = true;
+  loop.slowCallbackDurationMs = Number.POSITIVE_INFINITY;
+  const forgotten = loop.createTask(sleep(1000), { name: "forgotten" });
+  await loop.runUntilComplete(loop.createTask(sleep(1)));
+  loop.close();
+  const report = reports.find((entry) => entry.task === forgotten);
+  t.truthy(report, "the pending task was reported");
+  t.regex(report!.message, /Task forgotten was still pending when the loop closed \(waiting on sleep until 1000\)/);
+  t.regex(report!.message, /task created here[\s\S]*event-loop\.test\.ts/, "with the stack where it was created");
+});
