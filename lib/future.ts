@@ -61,7 +61,6 @@ export class Future<T> {
   #value: unknown = undefined; // the result, or the error when rejected or cancelled
   // Either undefined (none yet), one listener, or an array of them (most futures have one).
   #listeners: Listener | Listener[] | undefined = undefined;
-  #retrieved = false;
   /** @internal */
   readonly _loop: EventLoop;
 
@@ -236,10 +235,11 @@ export class Future<T> {
     return this.#value;
   }
 
-  /** @internal */
+  /**
+   * @internal Someone looked at the failure: it will not be reported. (No flag per future:
+   * "not retrieved" is "in the loop's set", and only a failed future is ever in it.)
+   */
   _markRetrieved(): void {
-    if (this.#retrieved) return;
-    this.#retrieved = true;
     if (this.#state === REJECTED) this._loop._unretrievedFailures.delete(this);
   }
 
@@ -247,7 +247,7 @@ export class Future<T> {
   protected _settle(state: typeof FULFILLED | typeof REJECTED | typeof CANCELLED, value: unknown): void {
     this.#state = state;
     this.#value = value;
-    if (state === REJECTED && !this.#retrieved) this._loop._unretrievedFailures.add(this);
+    if (state === REJECTED) this._loop._unretrievedFailures.add(this); // until someone looks
     const listeners = this.#listeners;
     if (listeners === undefined) return;
     this.#listeners = undefined;
