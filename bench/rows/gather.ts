@@ -49,6 +49,13 @@ function sum(values: readonly number[]): number {
   return total;
 }
 
+function* yieldioGather(): Coroutine<void> {
+  const ops: Coroutine<number>[] = [];
+  for (let i = 0; i < GATHER_COUNT; i++) ops.push(child(i));
+  const values = yield* gather(ops);
+  check(sum(values) === EXPECTED_SUM, "yieldio gather sum");
+}
+
 const gatherImmediate: BenchRow = {
   title: "gather 10k immediate children",
   baseline: "yieldio",
@@ -56,30 +63,9 @@ const gatherImmediate: BenchRow = {
   unit: "children",
   target: { versus: "native Promise.all", atLeast: 1.0 },
   contenders: [
-    {
-      name: "yieldio",
-      run: () =>
-        run(function* () {
-          const ops: Coroutine<number>[] = [];
-          for (let i = 0; i < GATHER_COUNT; i++) ops.push(child(i));
-          const values = yield* gather(ops);
-          check(sum(values) === EXPECTED_SUM, "yieldio gather sum");
-        }),
-    },
-    {
-      // Native async functions start eagerly; so do eager tasks (asyncio's eager_task_factory).
-      name: "yieldio, eager tasks",
-      run: () =>
-        run(
-          function* () {
-            const ops: Coroutine<number>[] = [];
-            for (let i = 0; i < GATHER_COUNT; i++) ops.push(child(i));
-            const values = yield* gather(ops);
-            check(sum(values) === EXPECTED_SUM, "yieldio eager gather sum");
-          },
-          { eagerTasks: true },
-        ),
-    },
+    { name: "yieldio", run: () => run(yieldioGather) },
+    // Native async functions start eagerly; so do eager tasks (asyncio's eager_task_factory).
+    { name: "yieldio, eager tasks", run: () => run(yieldioGather, { eagerTasks: true }) },
     {
       name: "native Promise.all",
       run: async () => {

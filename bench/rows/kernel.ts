@@ -53,6 +53,14 @@ function* effectionChild(): EffectionOperation<number> {
   return 1;
 }
 
+function* yieldioSpawnJoin(): Coroutine<void> {
+  const tasks: Task<number>[] = [];
+  for (let i = 0; i < SPAWN_COUNT; i++) tasks.push(createTask(child()));
+  let sum = 0;
+  for (const task of tasks) sum += yield* task;
+  check(sum === SPAWN_COUNT, "yieldio spawn-join sum");
+}
+
 const spawnJoin: BenchRow = {
   title: "spawn-join 100k tasks",
   baseline: "yieldio",
@@ -60,33 +68,10 @@ const spawnJoin: BenchRow = {
   unit: "tasks",
   target: { versus: "native Promise.all", atLeast: 1.0 },
   contenders: [
-    {
-      name: "yieldio",
-      run: () =>
-        run(function* () {
-          const tasks: Task<number>[] = [];
-          for (let i = 0; i < SPAWN_COUNT; i++) tasks.push(createTask(child()));
-          let sum = 0;
-          for (const task of tasks) sum += yield* task;
-          check(sum === SPAWN_COUNT, "yieldio spawn-join sum");
-        }),
-    },
-    {
-      // Native async functions run eagerly up to their first await; so do eager tasks
-      // (asyncio's eager_task_factory): the same workload, started the way native starts it.
-      name: "yieldio, eager tasks",
-      run: () =>
-        run(
-          function* () {
-            const tasks: Task<number>[] = [];
-            for (let i = 0; i < SPAWN_COUNT; i++) tasks.push(createTask(child()));
-            let sum = 0;
-            for (const task of tasks) sum += yield* task;
-            check(sum === SPAWN_COUNT, "yieldio eager spawn-join sum");
-          },
-          { eagerTasks: true },
-        ),
-    },
+    { name: "yieldio", run: () => run(yieldioSpawnJoin) },
+    // Native async functions run eagerly up to their first await; so do eager tasks
+    // (asyncio's eager_task_factory): the same workload, started the way native starts it.
+    { name: "yieldio, eager tasks", run: () => run(yieldioSpawnJoin, { eagerTasks: true }) },
     {
       name: "native Promise.all",
       run: async () => {
