@@ -41,7 +41,7 @@ const EXITED = 2;
  * ```
  */
 export interface CancelScopeOptions {
-  /** Absolute loop time (ms) at which the scope cancels itself; default: none. */
+  /** Absolute loop time (in milliseconds) at which the scope cancels itself; default: none. */
   readonly deadline?: number;
   /** Whether cancellation from enclosing scopes is kept out; default false. */
   readonly shield?: boolean;
@@ -122,10 +122,18 @@ export class CancelScope {
     if (this.#state !== IDLE) {
       throw new InvalidStateError(`CancelScope.run() was called on a scope that was already entered: create a new CancelScope for each run`);
     }
-    if (typeof body !== "function") checkOperation("CancelScope.run()", body);
-    task._enterScope(this);
-    this.#activate();
+    // A scope labelled as a wrapper (`shield()`, `taskGroup()`) runs the Operation its caller
+    // was given: only an Operation is accepted, and the message names the wrapper.
+    const wrapper = this._label?.endsWith("()") === true ? this._label : undefined;
+    if (typeof body !== "function" || wrapper !== undefined) checkOperation(wrapper ?? "CancelScope.run()", body);
+    // Entered inside the `try`, so that the scope is exited on every path: near the stack's
+    // limit (thousands of nested scopes) even arming the deadline can throw a RangeError, and a
+    // scope left linked would make every enclosing scope's exit fail with an error that hides it.
+    let entered = false;
     try {
+      task._enterScope(this);
+      entered = true;
+      this.#activate();
       const op = typeof body === "function" ? body(this) : body;
       if (op !== body) checkOperation(`the body function of ${this._label ?? "CancelScope.run()"}`, op);
       return yield* op;
@@ -137,8 +145,10 @@ export class CancelScope {
       }
       throw error;
     } finally {
-      this.#deactivate();
-      task._exitScope(this);
+      if (entered) {
+        this.#deactivate();
+        task._exitScope(this);
+      }
     }
   }
 
@@ -174,7 +184,7 @@ export class CancelScope {
     return this.#reason;
   }
 
-  /** Absolute loop time (ms) at which the scope cancels itself; `Infinity` for none. */
+  /** Absolute loop time (in milliseconds) at which the scope cancels itself; `Infinity` for none. */
   get deadline(): number {
     return this.#deadline;
   }
@@ -268,6 +278,12 @@ export class CancelScope {
     else prev.#nextSibling = next;
     if (next !== undefined) next.#prevSibling = prev;
     this.#prevSibling = this.#nextSibling = undefined;
+  }
+
+  /** @internal Exits a scope whose `run()` could not (see `Task._exitScope`): disarm, unlink. */
+  _abandon(): void {
+    this.#deactivate();
+    this._unlink();
   }
 
   /**

@@ -43,6 +43,7 @@
  * @module
  */
 
+import { _claimCoroutine } from "./coroutine-owner.js";
 import { _keepMaps } from "./exemplars.js";
 import { CancelledError } from "./errors.js";
 import { Future } from "./future.js";
@@ -51,7 +52,7 @@ import type { Instruction, Wait } from "./instruction.js";
 import { isOperation } from "./operation.js";
 import type { Operation } from "./operation.js";
 import type { SettledResult } from "./gather-settled.js";
-import { getRunningLoop } from "./running.js";
+import { currentTask, getRunningLoop } from "./running.js";
 import { shield } from "./shield.js";
 import { Task } from "./task.js";
 import type { Waiter } from "./waiter.js";
@@ -345,6 +346,7 @@ class ChildRun implements Iterator<Instruction, unknown, unknown> {
   #iterator(): Iterator<Instruction, unknown, unknown> {
     if (!this.#started) {
       this.#started = true;
+      _claimCoroutine(this.#inner, currentTask()!); // called inside the child task's step
       this.#inner = (this.#inner as Operation<unknown>)[Symbol.iterator]();
     }
     return this.#inner as Iterator<Instruction, unknown, unknown>;
@@ -386,9 +388,27 @@ class ChildRun implements Iterator<Instruction, unknown, unknown> {
   return(value: unknown): IteratorResult<Instruction, unknown> {
     // Only a task cancelled before its first step is closed: its body never ran. A generator
     // object is closed too, so that it cannot be started later by someone else.
-    if (!this.#started) (this.#inner as Partial<Iterator<Instruction, unknown, unknown>>).return?.(value);
-    this.#children._ended(this.#index, true, true);
+    try {
+      if (!this.#started && claimedBy(this.#inner, currentTask()!)) {
+        (this.#inner as Partial<Iterator<Instruction, unknown, unknown>>).return?.(value);
+      }
+    } finally {
+      this.#children._ended(this.#index, true, true);
+    }
     return { done: true, value };
+  }
+}
+
+/**
+ * True if `task` may close `op`: it claims it, unless another task drives that generator (then
+ * it is that task's to close, and this child simply ends cancelled).
+ */
+function claimedBy(op: unknown, task: Task<unknown>): boolean {
+  try {
+    _claimCoroutine(op, task);
+    return true;
+  } catch {
+    return false;
   }
 }
 

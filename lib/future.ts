@@ -145,8 +145,10 @@ export class Future<T> {
    *
    * @param message - shown in the `CancelledError`.
    * @returns `false` if it was already done.
+   * @throws TypeError if `message` is neither a string nor `undefined`.
    */
   cancel(message?: string): boolean {
+    checkCancelMessage("Future.cancel()", message);
     if (this.#state !== PENDING) return false;
     this._settle(CANCELLED, new CancelledError(message === undefined ? { source: "explicit" } : { source: "explicit", message }));
     return true;
@@ -287,6 +289,13 @@ export class Future<T> {
     const removed = listeners.length - kept.length;
     this.#listeners = kept.length === 0 ? undefined : kept;
     return removed;
+  }
+}
+
+/** @internal `cancel(message)` takes a string or nothing, as `CancelScope.cancel` does. */
+export function checkCancelMessage(where: string, message: unknown): void {
+  if (message !== undefined && typeof message !== "string") {
+    throw new TypeError(`${where} needs a message string or nothing: received ${message === null ? "null" : typeof message}`);
   }
 }
 

@@ -65,6 +65,10 @@ export function isOperation(value: unknown): value is Operation<unknown> {
  * is true exactly for generator objects (V8's fastest prototype-chain test).
  */
 function GENERATOR(): void {}
+/** @internal True exactly for generator objects (`worker(1)`). */
+export function _isGeneratorObject(value: unknown): value is Generator<unknown, unknown, unknown> {
+  return value instanceof GENERATOR;
+}
 GENERATOR.prototype = Object.getPrototypeOf(Object.getPrototypeOf((function* () {})())) as object;
 
 /**

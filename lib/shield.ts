@@ -7,7 +7,6 @@
 import { CancelScope } from "./cancel-scope.js";
 import type { Instruction } from "./instruction.js";
 import type { Operation } from "./operation.js";
-import { checkOperation } from "./operation.js";
 
 /**
  * Runs `op` in a shielded cancel scope: cancellation of the enclosing scopes (and of the task)
@@ -30,11 +29,11 @@ import { checkOperation } from "./operation.js";
  * }
  * ```
  */
-export function* shield<T>(op: Operation<T>): Generator<Instruction, T, unknown> {
-  checkOperation("shield()", op);
-  const scope = new CancelScope({ shield: true });
+export function shield<T>(op: Operation<T>): Generator<Instruction, T, unknown> {
+  const scope = new CancelScope({ shield: true }); // run() checks `op` when it starts, as shield()
   scope._label = "shield()";
   // Nobody else holds the scope, so it cannot be cancelled itself and never absorbs: the
-  // result is the body's.
-  return (yield* scope.run(op)) as T;
+  // result is the body's. The scope's own generator is returned, not wrapped in one of ours:
+  // a generator level fewer per shield lets more of them nest (see withDeadline).
+  return scope.run(op) as Generator<Instruction, T, unknown>;
 }

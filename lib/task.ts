@@ -27,11 +27,12 @@
  */
 
 import { CancelScope } from "./cancel-scope.js";
+import { _claimCoroutine } from "./coroutine-owner.js";
 import type { CancelReason } from "./cancel-reason.js";
 import { diagnoseYield } from "./diagnose-yield.js";
 import { CancelledError, InvalidStateError } from "./errors.js";
 import type { EventLoop } from "./event-loop.js";
-import { FUTURE_CANCELLED, FUTURE_FULFILLED, FUTURE_REJECTED, Future } from "./future.js";
+import { FUTURE_CANCELLED, FUTURE_FULFILLED, FUTURE_REJECTED, Future, checkCancelMessage } from "./future.js";
 import { NO_ARGS, TimerHandle } from "./handle.js";
 import { AwaitInstruction, isInstruction } from "./instruction.js";
 import type { Instruction, SleepInstruction } from "./instruction.js";
@@ -196,8 +197,10 @@ export class Task<T> extends Future<T> {
    *
    * @param message - shown in the `CancelledError`'s message.
    * @returns `false` if the task is already done.
+   * @throws TypeError if `message` is neither a string nor `undefined`.
    */
   override cancel(message?: string): boolean {
+    checkCancelMessage("Task.cancel()", message);
     return this._cancelWithReason(message === undefined ? { source: "explicit" } : { source: "explicit", message });
   }
 
@@ -281,8 +284,17 @@ export class Task<T> extends Future<T> {
 
   /** @internal */
   _exitScope(scope: CancelScope): void {
-    if (this.#innermost !== scope) {
-      throw new InvalidStateError(`a cancel scope was exited out of order in ${this._describe()}: scopes must nest`);
+    let inner = this.#innermost;
+    if (inner !== scope) {
+      // Scopes inside `scope` whose own exit never ran: the engine threw past their `finally`
+      // (a stack overflow inside it). Exiting `scope` exits them too, so the real error, not
+      // this bookkeeping, reaches the user. A scope that is not an ancestor was misused.
+      let ancestor = inner;
+      while (ancestor !== undefined && ancestor !== scope && ancestor._owner === (this as Task<unknown>)) ancestor = ancestor._parent;
+      if (ancestor !== scope) {
+        throw new InvalidStateError(`a cancel scope was exited out of order in ${this._describe()}: scopes must nest`);
+      }
+      for (; inner !== scope; inner = inner!._parent) inner!._abandon();
     }
     scope._unlink();
     this.#innermost = scope._parent!;
@@ -374,11 +386,27 @@ export class Task<T> extends Future<T> {
     let value = this.#slot;
     this.#slot = undefined;
     if (mode === NOT_STARTED) {
+      try {
+        _claimCoroutine(this.#coroutine, this as Task<unknown>);
+      } catch (error) {
+        this.#finish(SCHEDULED_ERROR, error); // another task's generator: not ours to close
+        return;
+      }
       const cancelling = this.#cancelling();
       if (cancelling !== undefined) {
-        // Cancelled before its first step: the body never runs (a generator object is closed).
-        (this.#coroutine as Partial<Iterator<Instruction, T, unknown>>).return?.(undefined as T);
-        this.#finish(SCHEDULED_ERROR, cancelling._newError());
+        // Cancelled before its first step: the body never runs (a generator object is closed,
+        // as the current task, so that a wrapper can claim what it closes).
+        const previous = _swapCurrentTask(this as Task<unknown>);
+        let outcome: unknown;
+        try {
+          (this.#coroutine as Partial<Iterator<Instruction, T, unknown>>).return?.(undefined as T);
+          outcome = cancelling._newError();
+        } catch (error) {
+          outcome = error; // a hand-written iterator whose return() threw
+        } finally {
+          _swapCurrentTask(previous);
+        }
+        this.#finish(SCHEDULED_ERROR, outcome);
         return;
       }
       mode = SCHEDULED_VALUE;
@@ -461,8 +489,8 @@ export class Task<T> extends Future<T> {
           return;
         case "await": {
           const future = instruction.future;
-          if (future === (this as Future<unknown>)) {
-            const error = new InvalidStateError(`${this._describe()} awaited itself: a task cannot wait for its own result`);
+          if (future === (this as Future<unknown>) || (future instanceof Task && this.#closesAwaitCycle(future))) {
+            const error = new InvalidStateError(this.#awaitCycleMessage(future as Task<unknown>));
             if (this.#throwDiagnosis(error, ++diagnosesThisStep)) return;
             mode = SCHEDULED_ERROR;
             value = diagnosis = error;
@@ -496,6 +524,36 @@ export class Task<T> extends Future<T> {
           return assertNever(instruction);
       }
     }
+  }
+
+  /** @internal The task this one is parked on with `yield* task`, if any. */
+  _awaitedTask(): Task<unknown> | undefined {
+    if (this.#stage !== PARKED && this.#stage !== PARKED_ABORTING) return undefined;
+    const parked = this.#slot;
+    return parked instanceof AwaitInstruction && parked.future instanceof Task ? parked.future : undefined;
+  }
+
+  /**
+   * True if waiting for `target` would close a cycle: `target` waits (through a chain of
+   * `yield* task`) for this task. Neither could ever finish, and cancelling one would only
+   * cancel the other and wait for it. Each task parks on one thing, so the chain is a list;
+   * its length bounds the walk.
+   */
+  #closesAwaitCycle(target: Task<unknown>): boolean {
+    for (let task = target._awaitedTask(); task !== undefined; task = task._awaitedTask()) {
+      if (task === (this as Task<unknown>)) return true;
+    }
+    return false;
+  }
+
+  #awaitCycleMessage(target: Task<unknown>): string {
+    if (target === (this as Task<unknown>)) return `${this._describe()} awaited itself: a task cannot wait for its own result`;
+    const chain = [this._describe(), target._describe()];
+    for (let task = target._awaitedTask(); task !== undefined && task !== (this as Task<unknown>); task = task._awaitedTask()) {
+      chain.push(task._describe());
+    }
+    chain.push(this._describe());
+    return `${this._describe()} awaited ${target._describe()}, which already waits for it: ${chain.join(" → ")} is an await cycle, and none of them could ever finish; let one side hand its result over another way (an Event, a Queue, a Future it sets)`;
   }
 
   /**

@@ -49,7 +49,7 @@ export class Timeout {
     this.#scope = scope;
   }
 
-  /** The deadline in absolute loop time (ms), or `null` when disabled. */
+  /** The deadline in absolute loop time (milliseconds), or `null` when disabled. */
   when(): number | null {
     const deadline = this.#scope.deadline;
     return deadline === Number.POSITIVE_INFINITY ? null : deadline;
@@ -59,6 +59,7 @@ export class Timeout {
    * Moves the deadline (absolute loop time, ms); `null` disables it. A deadline in the past
    * cancels the body at its next suspension.
    *
+   * @param whenMs - the new deadline, in milliseconds of loop time (as `loop.time()`), or `null`.
    * @throws {@link InvalidStateError} once the time limit has finished.
    */
   reschedule(whenMs: number | null): void {
@@ -80,15 +81,35 @@ function checkMs(where: string, name: string, value: unknown): void {
   if (Number.isNaN(value)) throw new RangeError(`${where} needs ${name} as a number of ms or null: received NaN`);
 }
 
-/** @internal The shared engine: run `body` in a scope with a deadline; on expiry throw or return undefined. */
+/** @internal How a time limit's deadline is given: relative to when it starts, or absolute. */
+export type DeadlineKind = "after" | "at";
+
+/**
+ * @internal The shared engine: run `body` in a scope with a deadline; on expiry throw or
+ * return undefined. The deadline is read (and checked) when the operation starts, not when it
+ * is built. `atOnce` (waitFor's rules) takes over a relative limit of 0 ms or less, and
+ * means `body` must be an Operation.
+ *
+ * Discussion: the public functions return this generator itself instead of delegating to it
+ * from a generator of their own: each generator between a task and its innermost suspension
+ * costs stack frames on every resume, and one level fewer per time limit lets about a third
+ * more of them nest (docs/semantics.md gives the depths).
+ */
 export function* withDeadline<T>(
-  whenMs: number | null,
+  kind: DeadlineKind,
+  ms: number | null,
   body: TimeoutBody<T>,
   label: string,
   onExpiry: "throw" | "return",
+  atOnce?: (body: Operation<T>, label: string) => Generator<Instruction, T, unknown>,
 ): Generator<Instruction, T | undefined, unknown> {
-  if (typeof body !== "function") checkOperation(`${label.slice(0, label.indexOf("("))}()`, body);
-  const scope = new CancelScope({ deadline: whenMs ?? Number.POSITIVE_INFINITY });
+  const where = `${label.slice(0, label.indexOf("("))}()`;
+  if (ms !== null) checkMs(where, kind === "after" ? "delayMs" : "whenMs", ms);
+  // waitFor (the caller with `atOnce`) takes an Operation only, never a body function.
+  if (typeof body !== "function" || atOnce !== undefined) checkOperation(where, body);
+  if (atOnce !== undefined && kind === "after" && ms !== null && ms <= 0) return yield* atOnce(body as Operation<T>, label);
+  const whenMs = ms === null ? Number.POSITIVE_INFINITY : kind === "after" ? getRunningLoop().time() + ms : ms;
+  const scope = new CancelScope({ deadline: whenMs });
   scope._label = label;
   const handle = new Timeout(scope);
   const result = yield* scope.run(typeof body === "function" ? () => body(handle) : body);
@@ -99,20 +120,18 @@ export function* withDeadline<T>(
   return result;
 }
 
-function deadlineAfter(where: string, delayMs: number | null): number | null {
-  if (delayMs === null) return null;
-  checkMs(where, "delayMs", delayMs);
-  return getRunningLoop().time() + delayMs;
-}
-
 /**
  * Runs `body` with a time limit of `delayMs` ms (`null`: none). On expiry the body is
- * cancelled and, once it has unwound, `TimeoutError` is thrown.
+ * cancelled and, once it has unwound, `TimeoutError` is thrown. A zero or negative delay means
+ * "now" (as asyncio's `timeout(-5)`): the body starts and is cancelled at its first suspension.
  *
  * **Cancellation:** expiry cancels the body (every suspension in it raises `CancelledError`
  * until it unwinds). Errors of the body pass through unchanged; cancellation from outside
  * propagates as `CancelledError`; a body that returns normally returns its value.
  *
+ * @param delayMs - the time limit in milliseconds of loop time, counted from the call;
+ *   `<= 0`: expired already; `null`: no limit.
+ * @param body - an Operation, or a function of the {@link Timeout} returning one.
  * @throws {@link TimeoutError} on expiry; TypeError/RangeError for a bad delay.
  * @example
  * ```ts
@@ -123,52 +142,60 @@ function deadlineAfter(where: string, delayMs: number | null): number | null {
  * }
  * ```
  */
-export function* timeout<T>(delayMs: number | null, body: TimeoutBody<T>): Generator<Instruction, T, unknown> {
-  return (yield* withDeadline(deadlineAfter("timeout()", delayMs), body, `timeout(${delayMs})`, "throw")) as T;
+export function timeout<T>(delayMs: number | null, body: TimeoutBody<T>): Generator<Instruction, T, unknown> {
+  return withDeadline("after", delayMs, body, `timeout(${delayMs})`, "throw") as Generator<Instruction, T, unknown>;
 }
 
 /**
- * Like {@link timeout}, with an absolute deadline in loop time (`null`: none).
+ * Like {@link timeout}, with an absolute deadline in loop time (`null`: none). A deadline in
+ * the past cancels the body at its first suspension.
  *
  * **Cancellation:** as {@link timeout}.
  *
+ * @param whenMs - the deadline in milliseconds of loop time (as `loop.time()`); `null`: none.
+ * @param body - an Operation, or a function of the {@link Timeout} returning one.
  * @example
  * ```ts
  * const deadline = getRunningLoop().time() + 60_000;
  * for (const url of urls) yield* timeoutAt(deadline, fetchPage(url)); // one budget for all
  * ```
  */
-export function* timeoutAt<T>(whenMs: number | null, body: TimeoutBody<T>): Generator<Instruction, T, unknown> {
-  if (whenMs !== null) checkMs("timeoutAt()", "whenMs", whenMs);
-  return (yield* withDeadline(whenMs, body, `timeoutAt(${whenMs})`, "throw")) as T;
+export function timeoutAt<T>(whenMs: number | null, body: TimeoutBody<T>): Generator<Instruction, T, unknown> {
+  return withDeadline("at", whenMs, body, `timeoutAt(${whenMs})`, "throw") as Generator<Instruction, T, unknown>;
 }
 
 /**
  * Runs `body` with a time limit of `delayMs` ms; on expiry the body is cancelled and
- * `undefined` is returned instead of throwing (Trio's `move_on_after`).
+ * `undefined` is returned instead of throwing (Trio's `move_on_after`). A zero or negative
+ * delay means "now": the body starts and is cancelled at its first suspension.
  *
  * **Cancellation:** as {@link timeout}, but expiry is not an error.
  *
+ * @param delayMs - the time limit in milliseconds of loop time, counted from the call;
+ *   `<= 0`: expired already; `null`: no limit.
+ * @param body - an Operation, or a function of the {@link Timeout} returning one.
  * @example
  * ```ts
  * const reply = yield* moveOnAfter(1000, readReply()); // undefined after 1 s
  * ```
  */
-export function* moveOnAfter<T>(delayMs: number | null, body: TimeoutBody<T>): Generator<Instruction, T | undefined, unknown> {
-  return yield* withDeadline(deadlineAfter("moveOnAfter()", delayMs), body, `moveOnAfter(${delayMs})`, "return");
+export function moveOnAfter<T>(delayMs: number | null, body: TimeoutBody<T>): Generator<Instruction, T | undefined, unknown> {
+  return withDeadline("after", delayMs, body, `moveOnAfter(${delayMs})`, "return");
 }
 
 /**
- * Like {@link moveOnAfter}, with an absolute deadline in loop time.
+ * Like {@link moveOnAfter}, with an absolute deadline in loop time. A deadline in the past
+ * cancels the body at its first suspension.
  *
  * **Cancellation:** as {@link moveOnAfter}.
  *
+ * @param whenMs - the deadline in milliseconds of loop time (as `loop.time()`); `null`: none.
+ * @param body - an Operation, or a function of the {@link Timeout} returning one.
  * @example
  * ```ts
  * const reply = yield* moveOnAt(getRunningLoop().time() + 1000, readReply());
  * ```
  */
-export function* moveOnAt<T>(whenMs: number | null, body: TimeoutBody<T>): Generator<Instruction, T | undefined, unknown> {
-  if (whenMs !== null) checkMs("moveOnAt()", "whenMs", whenMs);
-  return yield* withDeadline(whenMs, body, `moveOnAt(${whenMs})`, "return");
+export function moveOnAt<T>(whenMs: number | null, body: TimeoutBody<T>): Generator<Instruction, T | undefined, unknown> {
+  return withDeadline("at", whenMs, body, `moveOnAt(${whenMs})`, "return");
 }

@@ -8,20 +8,22 @@ import { TimeoutError } from "./errors.js";
 import { Future } from "./future.js";
 import type { Instruction } from "./instruction.js";
 import type { Operation } from "./operation.js";
-import { checkOperation } from "./operation.js";
-import { getRunningLoop } from "./running.js";
 import { shield } from "./shield.js";
 import { withDeadline } from "./timeout.js";
 
 /**
  * Waits for `op` for at most `timeoutMs` ms (`null`: no limit). On timeout, `op` is cancelled,
- * `waitFor` waits for it to unwind, then throws `TimeoutError`. With `timeoutMs <= 0`, an
- * operation that has not started never starts, and a pending Task is cancelled at once.
+ * `waitFor` waits for it to unwind, then throws `TimeoutError`. With `timeoutMs <= 0` (a
+ * negative timeout means "now", as in asyncio), an operation that has not started never
+ * starts, and a pending Task is cancelled at once.
  *
  * **Cancellation:** cancelling the caller cancels `op` (a Task or Future included) and waits
  * for it to unwind, then raises `CancelledError`. If `op` returns normally despite the
  * cancellation, its value is returned.
  *
+ * @param op - a generator object, a Future or a Task.
+ * @param timeoutMs - the time limit in milliseconds of loop time; `<= 0`: expired already;
+ *   `null`: no limit.
  * @throws {@link TimeoutError} on timeout; TypeError/RangeError for a bad `timeoutMs`.
  * @example
  * ```ts
@@ -29,16 +31,9 @@ import { withDeadline } from "./timeout.js";
  * const body = yield* waitFor(task, 10_000);
  * ```
  */
-export function* waitFor<T>(op: Operation<T>, timeoutMs: number | null): Generator<Instruction, T, unknown> {
-  if (timeoutMs !== null) {
-    if (typeof timeoutMs !== "number") throw new TypeError(`waitFor() needs timeoutMs as a number or null: received ${typeof timeoutMs}`);
-    if (Number.isNaN(timeoutMs)) throw new RangeError("waitFor() needs timeoutMs as a number or null: received NaN");
-  }
-  checkOperation("waitFor()", op);
-  const label = `waitFor(${timeoutMs})`;
-  if (timeoutMs !== null && timeoutMs <= 0) return yield* expireAtOnce(op, label);
-  const whenMs = timeoutMs === null ? null : getRunningLoop().time() + timeoutMs;
-  return (yield* withDeadline(whenMs, op, label, "throw")) as T;
+export function waitFor<T>(op: Operation<T>, timeoutMs: number | null): Generator<Instruction, T, unknown> {
+  // The engine checks the arguments when the operation starts (see withDeadline).
+  return withDeadline("after", timeoutMs, op, `waitFor(${timeoutMs})`, "throw", expireAtOnce) as Generator<Instruction, T, unknown>;
 }
 
 function* expireAtOnce<T>(op: Operation<T>, label: string): Generator<Instruction, T, unknown> {

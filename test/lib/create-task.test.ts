@@ -4,6 +4,7 @@ import {
   InvalidStateError,
   Task,
   createTask,
+  gather,
   getRunningLoop,
   sleep,
   yieldNow,
@@ -124,7 +125,7 @@ test("`createTask()` behaviour: default names are Task-N with N increasing", asy
     const number = (task: Task<unknown>): number => Number(/^Task-(\d+)$/.exec(task.name)?.[1]);
     t.regex(first.name, /^Task-\d+$/);
     t.regex(second.name, /^Task-\d+$/);
-    t.true(number(second) > number(first));
+    t.is(number(second), number(first) + 1, "one counter per process, one step per unnamed task");
     yield* first;
     yield* second;
   });
@@ -283,4 +284,109 @@ test("`createTask()` behaviour: a name that is not a string is a TypeError; noth
     t.is(yield* task, "value");
   });
   t.deepEqual(log, ["body started", "body resumed"]);
+});
+
+// ---- one generator object, one task (issue 7, defect 3) -------------------------------------
+
+test("`createTask()` behaviour: a generator object given to a second task fails that task, naming both; the first runs undisturbed", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    function* napper(): Coroutine<string> {
+      log.push(`nap @${loop.time()}`);
+      yield* sleep(100);
+      log.push(`woke @${loop.time()}`);
+      return "rested";
+    }
+    const job = napper();
+    const first = createTask(job, { name: "first" });
+    yield* sleep(10); // first is inside its sleep
+    const second = createTask(job, { name: "second" });
+    const error = yield* catching(second);
+    t.true(error instanceof InvalidStateError);
+    t.is(
+      (error as Error).message,
+      "Task second was given a generator object that is already driven by Task first: a generator object can be run by one task only; call the generator function again for each task (createTask(work()) twice, not the same work() object)",
+    );
+    t.is(yield* first, "rested");
+  });
+  t.deepEqual(log, ["nap @0", "woke @100"]); // the sleep was not resumed early by the second task
+});
+
+test("`createTask()` behaviour: two tasks created with one generator object before either ran: the second fails at its first step", async (t) => {
+  await runVirtual(t, function* () {
+    function* work(): Coroutine<number> {
+      yield* sleep(5);
+      return 1;
+    }
+    const job = work();
+    const a = createTask(job);
+    const b = createTask(job);
+    t.is(yield* a, 1);
+    const error = yield* catching(b);
+    t.true(error instanceof InvalidStateError);
+    t.true((error as Error).message.startsWith(`Task ${b.name} was given a generator object that is already driven by Task ${a.name}:`));
+  });
+});
+
+test("`createTask()` behaviour: a finished generator object given to a new task fails it instead of returning undefined", async (t) => {
+  await runVirtual(t, function* () {
+    function* work(): Coroutine<number> {
+      yield* yieldNow();
+      return 7;
+    }
+    const job = work();
+    const first = createTask(job, { name: "first" });
+    t.is(yield* first, 7);
+    const error = yield* catching(createTask(job, { name: "again" }));
+    t.true(error instanceof InvalidStateError);
+    t.regex((error as Error).message, /^Task again was given a generator object that already ran in Task first:/);
+  });
+});
+
+test("`createTask()` behaviour: a generator object a task runs, passed to gather, fails that child and leaves the task alone", async (t) => {
+  await runVirtual(t, function* () {
+    const log: string[] = [];
+    function* work(): Coroutine<string> {
+      log.push("started");
+      yield* sleep(50);
+      log.push("finished");
+      return "done";
+    }
+    const job = work();
+    const owner = createTask(job, { name: "owner" });
+    yield* sleep(1);
+    const error = yield* catching(gather(job, sleep(10)));
+    t.true(error instanceof InvalidStateError);
+    t.regex((error as Error).message, /generator object that is already driven by Task owner:/);
+    t.is(yield* owner, "done");
+    t.deepEqual(log, ["started", "finished"]);
+  });
+});
+
+test("`createTask()` behaviour: a shared generator given to a task cancelled before it starts is not closed under its owner", async (t) => {
+  await runVirtual(t, function* () {
+    function* work(): Coroutine<string> {
+      yield* sleep(20);
+      return "kept";
+    }
+    const job = work();
+    const owner = createTask(job);
+    yield* yieldNow();
+    const intruder = createTask(job);
+    intruder.cancel();
+    const error = yield* catching(intruder);
+    t.true(error instanceof InvalidStateError, "the intruder fails: the generator was never its own");
+    t.is(yield* owner, "kept");
+  });
+});
+
+test("`createTask()` behaviour: shared Operations that are not generator objects (a Future, a lock's acquire()) may still go to several tasks", async (t) => {
+  await runVirtual(t, function* () {
+    const future = getRunningLoop().createFuture<number>();
+    const a = createTask(future);
+    const b = createTask(future);
+    future.setResult(3);
+    t.deepEqual([yield* a, yield* b], [3, 3]);
+  });
 });

@@ -84,6 +84,20 @@ test("`Future.cancel()` behaviour: done and cancelled; result() and exception() 
   t.deepEqual(reports, [], "a cancelled future is not a failure to report");
 });
 
+test("`Future.cancel()` behaviour: a message that is not a string is a TypeError and the future stays pending", (t) => {
+  const { loop, reports } = virtualLoop();
+  const future = loop.createFuture<number>();
+  for (const bad of [{}, 7, null]) {
+    const error = t.throws(() => future.cancel(bad as unknown as string), { instanceOf: TypeError });
+    t.regex(error.message, /^Future\.cancel\(\) needs a message string or nothing: received (object|number|null)$/);
+  }
+  t.false(future.done());
+  future.setResult(1);
+  t.is(future.result(), 1);
+  loop.close();
+  t.deepEqual(reports, []);
+});
+
 test("`Future.cancel()` behaviour: returns false on a future with a result or an error, which keep their outcome", (t) => {
   const { loop, reports } = virtualLoop();
   const done = loop.createFuture<number>();

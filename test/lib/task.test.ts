@@ -6,6 +6,7 @@ import {
   InvalidStateError,
   Task,
   createTask,
+  gather,
   getCurrentTask,
   getRunningLoop,
   shield,
@@ -797,5 +798,94 @@ test("`Task` behaviour: cancelling the waiter of `yield* task` passes its reason
     const cause = (timeoutError as Error).cause;
     t.true(cause instanceof CancelledError);
     t.is((cause as CancelledError).reason.source, "deadline");
+  });
+});
+
+// ---- await cycles (issue 7, defect 5) ---------------------------------------------------------
+
+test("`Task` behaviour: A awaits B while B awaits A: the second await raises InvalidStateError naming the cycle, and both can finish", async (t) => {
+  await runVirtual(t, function* () {
+    const log: string[] = [];
+    const tasks: { a?: Task<string>; b?: Task<string> } = {};
+    tasks.a = createTask(
+      (function* (): Coroutine<string> {
+        yield* sleep(1);
+        return `a saw ${yield* tasks.b!}`;
+      })(),
+      { name: "A" },
+    );
+    tasks.b = createTask(
+      (function* (): Coroutine<string> {
+        yield* sleep(2); // A is parked on B by now
+        try {
+          return yield* tasks.a!;
+        } catch (error) {
+          log.push((error as Error).message);
+          t.true(error instanceof InvalidStateError);
+          return "b gave up waiting";
+        }
+      })(),
+      { name: "B" },
+    );
+    t.deepEqual(yield* gather(tasks.a, tasks.b), ["a saw b gave up waiting", "b gave up waiting"]);
+    t.deepEqual(log, [
+      "Task B awaited Task A, which already waits for it: Task B → Task A → Task B is an await cycle, and none of them could ever finish; let one side hand its result over another way (an Event, a Queue, a Future it sets)",
+    ]);
+  });
+});
+
+test("`Task` behaviour: a longer await cycle (A → B → C → A) is refused at the await that would close it", async (t) => {
+  await runVirtual(t, function* () {
+    const tasks: Task<number>[] = [];
+    const waiter = (index: number): Coroutine<number> =>
+      (function* (): Coroutine<number> {
+        yield* sleep(index + 1); // A parks first, then B, then C closes the cycle
+        return 1 + (yield* tasks[(index + 1) % 3]!);
+      })();
+    for (const name of ["A", "B", "C"]) tasks.push(createTask(waiter(tasks.length), { name }));
+    const outcome = yield* catching(gather(...tasks));
+    t.true(outcome instanceof InvalidStateError);
+    t.regex((outcome as Error).message, /^Task C awaited Task A, which already waits for it: Task C → Task A → Task B → Task C is an await cycle/);
+    t.true(tasks.every((task) => task.done()));
+  });
+});
+
+test("`Task` behaviour: the issue's hang: A awaits B, B awaits A inside timeout(100, gather(a, b)) ends with the cycle error, not a hang", async (t) => {
+  await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const tasks: { a?: Task<void>; b?: Task<void> } = {};
+    tasks.a = createTask((function* (): Coroutine<void> { yield* sleep(1); yield* tasks.b!; })());
+    tasks.b = createTask((function* (): Coroutine<void> { yield* sleep(2); yield* tasks.a!; })());
+    const error = yield* catching(timeout(100, gather(tasks.a, tasks.b)));
+    t.true(error instanceof InvalidStateError);
+    t.true(loop.time() < 100, "it ended at the cycle, not at the deadline");
+  });
+});
+
+test("`Task` behaviour: a chain of awaits that is not a cycle is fine (A → B → C, C returns)", async (t) => {
+  await runVirtual(t, function* () {
+    const c = createTask(sleep(10, "c"));
+    const b = createTask((function* (): Coroutine<string> { return `b(${yield* c})`; })());
+    const a = createTask((function* (): Coroutine<string> { return `a(${yield* b})`; })());
+    t.is(yield* a, "a(b(c))");
+  });
+});
+
+// ---- cancel(message) takes a string (issue 7, defect 7) ---------------------------------------
+
+test("`Task.cancel()` behaviour: a message that is not a string is a TypeError; the task is not cancelled and the loop goes on", async (t) => {
+  await runVirtual(t, function* () {
+    const task = createTask(sleep(10, "finished"));
+    for (const bad of [{}, 42, null, Symbol("s")]) {
+      const error = t.throws(() => task.cancel(bad as unknown as string), { instanceOf: TypeError });
+      t.regex(error.message, /^Task\.cancel\(\) needs a message string or nothing: received (object|number|null|symbol)$/);
+    }
+    t.is(task.cancelling(), 0);
+    t.is(yield* task, "finished");
+    const other = createTask(sleep(10));
+    t.true(other.cancel("a string is fine"));
+    const cancelled = yield* catching(other);
+    t.true(cancelled instanceof CancelledError);
+    t.regex((cancelled as Error).message, /a string is fine/);
   });
 });

@@ -1,0 +1,51 @@
+/**
+ * One generator object, one task: the mark that keeps two tasks from driving the same
+ * coroutine.
+ *
+ * The problem: `const job = work(); createTask(job); createTask(job);` gives one generator to
+ * two tasks. Nothing in the generator says it is taken, so the second task resumes the first
+ * one's suspension (its `sleep` returns early, its `queue.get()` returns `undefined`), and both
+ * go on interleaved. asyncio refuses a coroutine that is already awaited; so do we.
+ *
+ * The solution: a task claims a generator object when it first touches it (its first step, or
+ * its cancellation before that), by storing itself in a symbol-keyed property of the generator.
+ * A second claim fails the second task with an `InvalidStateError` naming both tasks. Only
+ * generator objects are claimed: other Operations (a Future, a primitive's shared
+ * `lock.acquire()`) start a fresh iterator for each task and may be shared freely.
+ *
+ * Discussion: a WeakMap from generator to task was the obvious store, and cost ~170 ns per
+ * task (a hash insert plus an ephemeron for the collector); a property costs ~20 ns, also when
+ * many generator functions go through the same site. The mark stays after the task ends, so a
+ * finished generator given to a new task is refused too (it would return `undefined` at once).
+ *
+ * @module
+ */
+
+import { InvalidStateError } from "./errors.js";
+import { _isGeneratorObject } from "./operation.js";
+import type { Task } from "./task.js";
+
+const OWNER: unique symbol = Symbol("yieldio.owner");
+
+interface Claimable {
+  [OWNER]?: Task<unknown>;
+}
+
+/**
+ * @internal Records that `task` drives `op` if `op` is a generator object; throws
+ * {@link InvalidStateError} if another task claimed it first. Anything else passes.
+ */
+export function _claimCoroutine(op: unknown, task: Task<unknown>): void {
+  if (!_isGeneratorObject(op)) return;
+  const claimable = op as Claimable;
+  const owner = claimable[OWNER];
+  if (owner === undefined) {
+    claimable[OWNER] = task;
+    return;
+  }
+  if (owner === task) return;
+  const how = owner.done() ? "already ran in" : "is already driven by";
+  throw new InvalidStateError(
+    `${task._describe()} was given a generator object that ${how} ${owner._describe()}: a generator object can be run by one task only; call the generator function again for each task (createTask(work()) twice, not the same work() object)`,
+  );
+}
