@@ -40,6 +40,7 @@ import { Handle, TimerHandle } from "./handle.js";
 import type { Runnable } from "./handle.js";
 import type { Operation } from "./operation.js";
 import { checkOperation } from "./operation.js";
+import { LOOP_OPTIONS, checkOptions } from "./check-options.js";
 import { _peekRunningLoop, _swapRunningLoop } from "./running.js";
 import { Task, _exemplarSleepTimer } from "./task.js";
 import { CancelScope } from "./cancel-scope.js";
@@ -172,6 +173,7 @@ export class EventLoop {
   slowCallbackDurationMs = 100;
 
   constructor(options: EventLoopOptions = {}) {
+    checkOptions("new EventLoop()", "first", options, LOOP_OPTIONS);
     this.#selector = options.selector ?? NodeSelectorFactory.create();
     this.#debug = options.debug ?? false;
     this.#eagerTasks = options.eagerTasks ?? false;
@@ -190,6 +192,7 @@ export class EventLoop {
 
   /** Turns debug mode on or off. */
   set debug(on: boolean) {
+    if (typeof on !== "boolean") throw new TypeError(`EventLoop.debug must be true or false: received ${typeof on}`);
     this.#debug = on;
   }
 
@@ -320,6 +323,16 @@ export class EventLoop {
    * ```
    */
   runUntilComplete<T>(op: Operation<T>): Promise<T> {
+    return this._runUntilComplete(op, "the operation given to runUntilComplete()");
+  }
+
+  /**
+   * @internal `runUntilComplete`, naming the operation in its errors (`what`). A result that is
+   * a Promise (any thenable) is refused, not adopted: the loop has stopped when the returned
+   * Promise settles, so a thenable that waits on the loop (`(async () => await task)()`) would
+   * never settle, and Node would exit with nothing said (code 13).
+   */
+  _runUntilComplete<T>(op: Operation<T>, what: string): Promise<T> {
     checkOperation("runUntilComplete()", op);
     this.#checkCanRun("runUntilComplete()");
     const future = op instanceof Future ? (op as Future<T>) : this.createTask(op);
@@ -332,7 +345,11 @@ export class EventLoop {
         else if (!future.done()) reject(new InvalidStateError("the event loop stopped before the operation completed"));
         else {
           if (future._outcomeIsError()) reject(future._outcomeValue());
-          else resolve(future._outcomeValue() as T);
+          else {
+            const value = future._outcomeValue();
+            if (isThenable(value)) reject(thenableResultError(what, value));
+            else resolve(value as T);
+          }
         }
       });
     });
@@ -863,6 +880,23 @@ keepExemplars();
 /** Continues a loop after it handed control back to Node (see `_runBatch`). */
 function resumeBatch(loop: EventLoop): void {
   loop._runBatch(undefined);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
+}
+
+/** The error for an operation that returned a Promise; the Promise's own failure is marked handled. */
+function thenableResultError(what: string, value: PromiseLike<unknown>): TypeError {
+  try {
+    value.then(undefined, () => {}); // reported here instead: no unhandled rejection later
+  } catch {
+    // A thenable whose then() throws: nothing to mark.
+  }
+  const kind = value instanceof Future ? value._describe() : "a Promise (a thenable)";
+  return new TypeError(
+    `${what} returned ${kind} instead of a value: the loop stops when the operation returns, so it could never settle. Wait for it inside the coroutine and return the result: \`return yield* task\` for a Task or Future, \`return yield* fromPromise(promise)\` for a Promise`,
+  );
 }
 
 function checkExecutor(where: string, executor: unknown): void {

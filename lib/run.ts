@@ -12,6 +12,7 @@ import type { ExceptionHandler } from "./event-loop.js";
 import type { Instruction } from "./instruction.js";
 import type { Operation } from "./operation.js";
 import { checkOperation } from "./operation.js";
+import { RUN_OPTIONS, checkOptions } from "./check-options.js";
 import { _peekRunningLoop } from "./running.js";
 import type { Task } from "./task.js";
 
@@ -46,8 +47,13 @@ export interface RunOptions {
  * itself from outside, use `main()` (signals) or cancel its task from inside.
  *
  * @param main - an Operation, or a function returning one (called once the loop exists).
+ * @param options - see {@link RunOptions}; an unknown option or one of the wrong kind rejects
+ *   with a TypeError naming it, before any loop is made.
  * @throws {@link InvalidStateError} (synchronously) when called inside a running coroutine's step.
- * @returns a Promise of `main`'s result; it rejects with `main`'s error.
+ * @returns a Promise of `main`'s result; it rejects with `main`'s error, or with a TypeError if
+ *   `main` returns a Promise or another thenable (the loop has stopped by the time it could
+ *   settle: wait for it inside with `yield* fromPromise(p)`). If the shutdown fails after
+ *   `main` failed, `main`'s error wins and the other goes to the exception handler.
  * @example
  * ```ts
  * const total = await run(function* () {
@@ -56,35 +62,66 @@ export interface RunOptions {
  * });
  * ```
  */
-export function run<T>(main: Operation<T> | (() => Operation<T>), options: RunOptions = {}): Promise<T> {
+export function run<T>(main: Operation<T> | (() => Operation<T>), options?: RunOptions): Promise<T> {
   if (_peekRunningLoop() !== undefined) {
     throw new InvalidStateError(
       "run() was called inside a running coroutine's step: it starts a new event loop; run the operation with yield* instead",
     );
   }
+  try {
+    checkOptions("run()", "second", options, RUN_OPTIONS);
+    if (typeof main !== "function") checkOperation("run()", main);
+  } catch (error) {
+    return Promise.reject(error); // as every other failure of run(): the Promise rejects
+  }
+  const { selector, executor, debug = false, eagerTasks = false, exceptionHandler } = options ?? {};
   const loop = new EventLoop({
-    ...(options.selector === undefined ? {} : { selector: options.selector }),
-    debug: options.debug ?? false,
-    eagerTasks: options.eagerTasks ?? false,
-    ...(options.exceptionHandler === undefined ? {} : { exceptionHandler: options.exceptionHandler }),
+    ...(selector === undefined ? {} : { selector }),
+    debug,
+    eagerTasks,
+    ...(exceptionHandler === undefined ? {} : { exceptionHandler }),
   });
-  if (options.executor !== undefined) loop.setDefaultExecutor(options.executor);
+  if (executor !== undefined) loop.setDefaultExecutor(executor);
   return runOn(loop, main);
 }
 
+/**
+ * Runs `main`, then the shutdown sequence, whatever happened. Rule: the first error wins. If
+ * `main` failed, a failure of the shutdown (a task's cleanup, the executor, the selector's
+ * close) goes to the exception handler and `main`'s error is what the caller sees; if `main`
+ * succeeded, the shutdown's failure is.
+ */
 async function runOn<T>(loop: EventLoop, main: Operation<T> | (() => Operation<T>)): Promise<T> {
+  let outcome: Outcome<T>;
   try {
     // A function is called inside the main task (at its first step), so it may use the
     // running loop; an Operation object does that without a generator frame around main.
     const op = typeof main === "function" ? callInside(main) : main;
-    return await loop.runUntilComplete(op);
-  } finally {
-    try {
-      await cancelRemainingTasks(loop);
-      await shutdownDefaultExecutor(loop);
-    } finally {
-      loop.close();
-    }
+    outcome = { ok: true, value: await loop._runUntilComplete(op, "run()'s main operation") };
+  } catch (error) {
+    outcome = { ok: false, error };
+  }
+  outcome = await shutDown(loop, outcome, async () => {
+    await cancelRemainingTasks(loop);
+    await shutdownDefaultExecutor(loop);
+  });
+  outcome = await shutDown(loop, outcome, () => loop.close());
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
+}
+
+/** How `main` (and the shutdown after it) ended so far. */
+type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/** Runs one step of the shutdown; its failure becomes the outcome, or is reported if there was one already. */
+async function shutDown<T>(loop: EventLoop, outcome: Outcome<T>, step: () => unknown): Promise<Outcome<T>> {
+  try {
+    await step();
+    return outcome;
+  } catch (error) {
+    if (outcome.ok) return { ok: false, error };
+    loop.callExceptionHandler({ message: "run() failed to shut down after its main operation failed", exception: error });
+    return outcome;
   }
 }
 

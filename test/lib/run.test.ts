@@ -1,6 +1,7 @@
 import test from "ava";
 import {
   CancelledError,
+  EventLoop as EventLoopClass,
   InvalidStateError,
   TimeoutError,
   createTask,
@@ -472,3 +473,164 @@ test("`run()` behaviour: a task started by the default executor's shutdown is ca
   t.deepEqual(reports, []);
   t.deepEqual(leftovers(loop!), CLEAN);
 });
+
+// ---- main returns a Promise (issue 7, defect 1) ------------------------------------------------
+
+test("`run()` behaviour: main returning a Promise that waits on a task rejects with a TypeError instead of a silent exit", async (t) => {
+  const reports: ExceptionContext[] = [];
+  const error = await t.throwsAsync(
+    run(
+      function* () {
+        const task = createTask(sleep(10, "late"));
+        return (async () => await task)();
+      },
+      { selector: new NodeSelector(), exceptionHandler: (context) => reports.push(context) },
+    ),
+    { instanceOf: TypeError },
+  );
+  t.is(
+    error.message,
+    "run()'s main operation returned a Promise (a thenable) instead of a value: the loop stops when the operation returns, so it could never settle. Wait for it inside the coroutine and return the result: `return yield* task` for a Task or Future, `return yield* fromPromise(promise)` for a Promise",
+  );
+  t.deepEqual(reports, []);
+});
+
+test("`run()` behaviour: main returning a Task (even a done one) rejects with a TypeError naming it", async (t) => {
+  const error = await t.throwsAsync(
+    run(function* () {
+      const task = createTask(sleep(1, 5), { name: "worker" });
+      yield* sleep(2);
+      return task;
+    }, virtual()),
+    { instanceOf: TypeError },
+  );
+  t.regex(error.message, /^run\(\)'s main operation returned Task worker instead of a value: .*`return yield\* task`/);
+});
+
+test("`run()` behaviour: main returning a Promise that rejects later: TypeError, and no unhandled rejection", async (t) => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+  process.on("unhandledRejection", onUnhandled);
+  try {
+    await t.throwsAsync(
+      run(function* () {
+        return Promise.reject(new Error("nobody waits for me"));
+      }, virtual()),
+      { instanceOf: TypeError, message: /^run\(\)'s main operation returned a Promise/ },
+    );
+    await new Promise((resolve) => setImmediate(resolve)); // where an unhandled rejection would show
+    t.deepEqual(unhandled, []);
+  } finally {
+    process.off("unhandledRejection", onUnhandled);
+  }
+});
+
+test("`EventLoop.runUntilComplete()` behaviour: an operation returning a Promise rejects with a TypeError; the loop can run again", async (t) => {
+  const loop = new EventLoopClass({ selector: new VirtualSelector() });
+  await t.throwsAsync(
+    loop.runUntilComplete(
+      (function* () {
+        return Promise.resolve(1);
+      })(),
+    ),
+    { instanceOf: TypeError, message: /^the operation given to runUntilComplete\(\) returned a Promise/ },
+  );
+  t.is(await loop.runUntilComplete(sleep(5, "again")), "again");
+  loop.close();
+});
+
+// ---- options are checked up front (issue 7, defect 6) ------------------------------------------
+
+test("`run()` behaviour: options of the wrong kind reject with a TypeError naming the option, before any loop exists", async (t) => {
+  function* main(): Coroutine<number> {
+    return 1;
+  }
+  const cases: Array<[unknown, string]> = [
+    [5, "run() needs an options object as its second argument (or none): received number 5"],
+    [null, "run() needs an options object as its second argument (or none): received null"],
+    ["fast", 'run() needs an options object as its second argument (or none): received the string "fast"'],
+    [{ debug: "yes" }, 'run() needs options.debug to be true or false: received the string "yes"'],
+    [{ eagerTasks: 1 }, "run() needs options.eagerTasks to be true or false: received number 1"],
+    [{ exceptionHandler: "log" }, 'run() needs options.exceptionHandler to be a function: received the string "log"'],
+    [{ debgu: true }, 'run() got an unknown option "debgu": the options are selector, debug, eagerTasks, exceptionHandler, executor'],
+    [
+      { selector: { time: () => 0 } },
+      "run() needs options.selector to be a Selector (new NodeSelector(), new VirtualSelector() or your own): the object given has no register(), unregister(), modify(), select(), getKey(), getMap(), close(), wake()",
+    ],
+    [{ selector: 42 }, "run() needs options.selector to be a Selector (new NodeSelector(), new VirtualSelector() or your own): received number 42"],
+    [{ executor: { submit: () => undefined } }, "run() needs options.executor to be an Executor: the object given has no shutdown()"],
+  ];
+  for (const [options, message] of cases) {
+    const error = await t.throwsAsync(run(main(), options as never), { instanceOf: TypeError });
+    t.is(error.message, message);
+  }
+  t.is(getRunningLoopOrUndefined(), undefined);
+  t.is(await run(main(), { ...virtual(), debug: undefined } as never), 1, "undefined options are absent options (plain JavaScript), and run() still works");
+});
+
+test("`run()` behaviour: a selector without select() is refused up front, not reported from close() behind another error", async (t) => {
+  const broken = { ...Object.fromEntries(["register", "unregister", "modify", "getKey", "getMap", "time", "wake"].map((m) => [m, () => undefined])), close: () => { throw new Error("close failed"); } };
+  const error = await t.throwsAsync(run(sleep(1), { selector: broken as never }), { instanceOf: TypeError });
+  t.regex(error.message, /options\.selector .* has no select\(\)$/);
+});
+
+test("`run()` behaviour: when main fails and the shutdown fails too, main's error wins and the other is reported", async (t) => {
+  const reports: ExceptionContext[] = [];
+  const selector = new VirtualSelector();
+  const close = selector.close.bind(selector);
+  selector.close = () => {
+    close();
+    throw new Error("selector close failed");
+  };
+  const mainError = new Error("main failed");
+  const error = await t.throwsAsync(
+    run(
+      function* () {
+        yield* sleep(1);
+        throw mainError;
+      },
+      { selector, exceptionHandler: (context) => reports.push(context) },
+    ),
+  );
+  t.is(error, mainError);
+  t.deepEqual(
+    reports.map((r) => [r.message, (r.exception as Error).message]),
+    [["run() failed to shut down after its main operation failed", "selector close failed"]],
+  );
+});
+
+test("`run()` behaviour: when main succeeds but the shutdown fails, run rejects with the shutdown's error", async (t) => {
+  const selector = new VirtualSelector();
+  const close = selector.close.bind(selector);
+  selector.close = () => {
+    close();
+    throw new Error("selector close failed");
+  };
+  await t.throwsAsync(run(sleep(1, "fine"), { selector }), { message: "selector close failed" });
+});
+
+test("`EventLoop` behaviour: constructor options and the debug setter are checked, with a TypeError naming the option", (t) => {
+  t.throws(() => new EventLoopClass({ debug: "yes" } as never), {
+    instanceOf: TypeError,
+    message: 'new EventLoop() needs options.debug to be true or false: received the string "yes"',
+  });
+  t.throws(() => new EventLoopClass({ executor: {} } as never), {
+    instanceOf: TypeError,
+    message: 'new EventLoop() got an unknown option "executor": the options are selector, debug, eagerTasks, exceptionHandler',
+  });
+  t.throws(() => new EventLoopClass(7 as never), { instanceOf: TypeError, message: /^new EventLoop\(\) needs an options object as its first argument/ });
+  const loop = new EventLoopClass({ selector: new VirtualSelector() });
+  t.throws(() => {
+    loop.debug = "on" as never;
+  }, { instanceOf: TypeError, message: "EventLoop.debug must be true or false: received string" });
+  t.false(loop.debug);
+  loop.close();
+});
+
+function getRunningLoopOrUndefined(): EventLoop | undefined {
+  try {
+    return getRunningLoop();
+  } catch {
+    return undefined;
+  }
+}
