@@ -18,7 +18,7 @@ import { _keepMaps } from "./exemplars.js";
 import { InvalidStateError } from "./errors.js";
 import { GrantOperation } from "./grant-operation.js";
 import type { Instruction } from "./instruction.js";
-import { Lock } from "./lock.js";
+import { Lock, _releaseForWait, _restoreAfterWait } from "./lock.js";
 import type { Operation } from "./operation.js";
 import { shield } from "./shield.js";
 import { WOKEN } from "./wait-queue.js";
@@ -124,14 +124,16 @@ export class Condition {
     if (!lock.locked()) {
       throw new InvalidStateError("Condition.wait() was called without holding the lock: acquire it first (using _ = yield* condition.acquire())");
     }
-    lock.release();
+    // The caller's grant (`using _ = yield* condition.acquire()`) holds the lock again once
+    // this returns, so it releases the re-acquired lock as usual.
+    const holder = _releaseForWait(lock);
     let failure: { error: unknown } | undefined;
     try {
       yield* this.#notified;
     } catch (error) {
       failure = { error };
     }
-    yield* shield(lock.acquire());
+    _restoreAfterWait(lock, yield* shield(lock.acquire()), holder);
     if (failure !== undefined) throw failure.error;
     return true;
   }

@@ -47,12 +47,20 @@ export abstract class GrantOperation<T> implements Operation<T>, Iterator<Instru
    */
   protected abstract tryTake(): boolean;
 
-  /** What the operation resolves to (the same value every time). */
+  /** What the operation resolves to (the same value every time, unless `granted` is overridden). */
   protected abstract grantValue(): T;
+
+  /**
+   * The final result of one grant. Shared and frozen by default; a primitive whose grants are
+   * tokens (a lock's, a semaphore's: each releases once) makes a new one per grant.
+   */
+  protected granted(): IteratorResult<Instruction, T> {
+    return (this.#granted ??= Object.freeze({ done: true, value: this.grantValue() }));
+  }
 
   /** A first step takes the grant or parks; a resume with {@link WOKEN} was handed the grant. */
   next(resumed?: unknown): IteratorResult<Instruction, T> {
-    if (resumed === WOKEN || this.tryTake()) return (this.#granted ??= Object.freeze({ done: true, value: this.grantValue() }));
+    if (resumed === WOKEN || this.tryTake()) return this.granted();
     return (this.#park ??= Object.freeze({ done: false, value: new SuspendInstruction(this as Wait<unknown>) }));
   }
 

@@ -7,9 +7,15 @@
 
 import { _keepMaps } from "./exemplars.js";
 import { InvalidStateError } from "./errors.js";
+import { Grant } from "./grant.js";
+import type { GrantIssuer } from "./grant.js";
 import { GrantOperation } from "./grant-operation.js";
+import type { Instruction } from "./instruction.js";
 import type { Operation } from "./operation.js";
 import { WOKEN } from "./wait-queue.js";
+
+/** The core of a lock, for Condition's helpers below (set in Lock's static block). */
+let coreOf: (lock: Lock) => LockCore;
 
 /**
  * A mutual-exclusion lock for tasks (asyncio's `Lock`). `acquire()` resolves to a `Disposable`
@@ -39,10 +45,15 @@ import { WOKEN } from "./wait-queue.js";
 export class Lock {
   readonly #core = new LockCore();
 
+  static {
+    coreOf = (lock) => lock.#core;
+  }
+
   /**
-   * Waits until the lock is free, then holds it. Resolves to a `Disposable` whose
-   * `[Symbol.dispose]()` calls {@link Lock.release} (the same object every time: dispose it once
-   * per acquire).
+   * Waits until the lock is free, then holds it. Resolves to a grant: a `Disposable` whose
+   * `[Symbol.dispose]()` releases this acquire, once. Disposing it a second time, or after the
+   * lock was released with {@link Lock.release} (when it may belong to another task), throws
+   * {@link InvalidStateError} instead of unlocking someone else's lock.
    *
    * **Cancellation:** while waiting: withdrawn, `CancelledError`, the lock is not held. After
    * the lock was handed over: it is held, and the cancellation is raised at the next
@@ -84,12 +95,16 @@ export class Lock {
 
 /**
  * The lock's state, and the shared Operation of `acquire()` (see `grant-operation.ts`); it is
- * also the Disposable that `acquire()` resolves to.
+ * issues the grants that `acquire()` resolves to.
  */
-class LockCore extends GrantOperation<Disposable> implements Disposable {
+class LockCore extends GrantOperation<Disposable> implements GrantIssuer {
   // Invariant: either unlocked with no parked waiters, or locked (by the task that acquired it
   // last, or that it was handed to) with any number of parked waiters.
   locked = false;
+  // Invariant: the grant of the acquire that holds the lock; undefined while unlocked, while
+  // the lock is handed to a waiter that has not run yet, and after a release() called
+  // directly (the lock has no owner, so that release ends whatever grant held it).
+  holder: Grant | undefined = undefined;
 
   get description(): string {
     return "lock.acquire()";
@@ -102,7 +117,11 @@ class LockCore extends GrantOperation<Disposable> implements Disposable {
   }
 
   protected grantValue(): Disposable {
-    return this;
+    return (this.holder = new Grant(this));
+  }
+
+  protected override granted(): IteratorResult<Instruction, Disposable> {
+    return { done: true, value: this.grantValue() };
   }
 
   release(): void {
@@ -111,12 +130,35 @@ class LockCore extends GrantOperation<Disposable> implements Disposable {
         "Lock.release() was called on a lock that is not locked: release it once per acquire(), or use `using _ = yield* lock.acquire()`",
       );
     }
+    this.holder = undefined;
     if (!this.waiters.wakeNext(WOKEN)) this.locked = false;
   }
 
-  [Symbol.dispose](): void {
+  _releaseGrant(grant: Grant): void {
+    if (grant !== this.holder) {
+      throw new InvalidStateError(
+        "a grant of lock.acquire() was disposed after it stopped holding the lock (lock.release() was called meanwhile, and the lock may belong to another task now): release each acquire one way only, its grant or lock.release()",
+      );
+    }
     this.release();
   }
 }
 
-_keepMaps(new Lock()); // see exemplars.ts
+/** @internal For `Condition.wait()`: releases the lock, returning the grant that held it. */
+export function _releaseForWait(lock: Lock): Grant | undefined {
+  const core = coreOf(lock);
+  const holder = core.holder;
+  core.release();
+  return holder;
+}
+
+/**
+ * @internal For `Condition.wait()`: the lock was re-acquired with `regrant`; the grant that held
+ * it before the wait holds it again, so the caller's `using` releases it as usual.
+ */
+export function _restoreAfterWait(lock: Lock, regrant: Disposable, holder: Grant | undefined): void {
+  const core = coreOf(lock);
+  if (core.holder === regrant) core.holder = holder;
+}
+
+_keepMaps(new Lock(), new Grant(new LockCore())); // see exemplars.ts

@@ -6,7 +6,10 @@
  */
 
 import { _keepMaps } from "./exemplars.js";
+import { Grant } from "./grant.js";
+import type { GrantIssuer } from "./grant.js";
 import { GrantOperation } from "./grant-operation.js";
+import type { Instruction } from "./instruction.js";
 import type { Operation } from "./operation.js";
 import { WOKEN } from "./wait-queue.js";
 
@@ -63,7 +66,8 @@ export class Semaphore {
 
   /**
    * Takes a permit, waiting while none is free. Resolves to a `Disposable` whose
-   * `[Symbol.dispose]()` calls {@link Semaphore.release} (the same object every time).
+   * `[Symbol.dispose]()` releases this acquire's permit, once (a grant disposed twice throws
+   * {@link InvalidStateError} instead of releasing a permit it no longer holds).
    *
    * **Cancellation:** while waiting: withdrawn, `CancelledError`, no permit taken. After a
    * permit was handed over: it is held, and the cancellation is raised at the next suspension.
@@ -109,9 +113,9 @@ export class Semaphore {
 
 /**
  * The semaphore's state, and the shared Operation of `acquire()` (see `grant-operation.ts`); it
- * is also the Disposable that `acquire()` resolves to.
+ * issues the grants that `acquire()` resolves to.
  */
-class SemaphoreCore extends GrantOperation<Disposable> implements Disposable {
+class SemaphoreCore extends GrantOperation<Disposable> implements GrantIssuer {
   // Invariant: either value > 0 and no waiter is parked, or value === 0 with any number of
   // parked waiters (a release hands its permit to the first of them instead of counting it).
   value: number;
@@ -134,7 +138,11 @@ class SemaphoreCore extends GrantOperation<Disposable> implements Disposable {
   }
 
   protected grantValue(): Disposable {
-    return this;
+    return new Grant(this);
+  }
+
+  protected override granted(): IteratorResult<Instruction, Disposable> {
+    return { done: true, value: this.grantValue() };
   }
 
   release(): void {
@@ -144,8 +152,8 @@ class SemaphoreCore extends GrantOperation<Disposable> implements Disposable {
     if (!this.waiters.wakeNext(WOKEN)) this.value++;
   }
 
-  [Symbol.dispose](): void {
-    this.release();
+  _releaseGrant(): void {
+    this.release(); // permits have no owner: the grant's own once-only rule is the check
   }
 }
 
@@ -173,4 +181,4 @@ export class BoundedSemaphore extends Semaphore {
   }
 }
 
-_keepMaps(new Semaphore(), new BoundedSemaphore()); // see exemplars.ts
+_keepMaps(new Semaphore(), new BoundedSemaphore(), new Grant(new SemaphoreCore(1))); // see exemplars.ts

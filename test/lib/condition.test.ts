@@ -405,3 +405,43 @@ test("`Condition` behaviour: bad arguments are TypeError or RangeError, and the 
     t.false(cond.locked());
   });
 });
+
+// ---- grants and wait() (issue 7, defect 8) -----------------------------------------------------
+
+test("`Condition.wait()` behaviour: the caller's grant holds the lock again after wait(), so its `using` releases it once", async (t) => {
+  await runVirtual(t, function* () {
+    const condition = new Condition();
+    const log: string[] = [];
+    const waiter = createTask(
+      (function* (): Coroutine<void> {
+        using _ = yield* condition.acquire();
+        yield* condition.wait();
+        log.push(`woken, locked=${String(condition.locked())}`);
+      })(), // the grant is disposed here: it must release the re-acquired lock
+    );
+    yield* yieldNow();
+    {
+      using _ = yield* condition.acquire();
+      condition.notify();
+    }
+    yield* waiter;
+    t.deepEqual(log, ["woken, locked=true"]);
+    t.false(condition.locked());
+  });
+});
+
+test("`Condition.wait()` behaviour: cancelled while waiting, the caller's grant still releases the re-acquired lock", async (t) => {
+  await runVirtual(t, function* () {
+    const condition = new Condition();
+    const waiter = createTask(
+      (function* (): Coroutine<void> {
+        using _ = yield* condition.acquire();
+        yield* condition.wait();
+      })(),
+    );
+    yield* yieldNow();
+    waiter.cancel();
+    t.true((yield* catching(waiter)) instanceof CancelledError);
+    t.false(condition.locked());
+  });
+});

@@ -253,14 +253,14 @@ test("`Lock.acquire()` behaviour: a holder cancelled while it holds passes the l
   t.deepEqual(log, ["first holds", "second holds", "second done"]);
 });
 
-test("`Lock.acquire()` behaviour: resolves to the same Disposable each time; disposing it releases", async (t) => {
+test("`Lock.acquire()` behaviour: resolves to a new grant each time; disposing it releases", async (t) => {
   await runVirtual(t, function* () {
     const lock = new Lock();
     const a = yield* lock.acquire();
     a[Symbol.dispose]();
     t.false(lock.locked());
     const b = yield* lock.acquire();
-    t.is(a, b);
+    t.not(a, b, "a grant stands for one acquire");
     b[Symbol.dispose]();
     t.false(lock.locked());
   });
@@ -326,4 +326,66 @@ test("`Lock.acquire()` behaviour: a waiter whose wait was withdrawn raises Cance
     t.false(lock.locked(), "nobody was left waiting");
   });
   t.deepEqual(log, []);
+});
+
+// ---- grants release once (issue 7, defect 8) ---------------------------------------------------
+
+test("`Lock.acquire()` behaviour: a grant disposed twice throws InvalidStateError and does not unlock the lock another task holds", async (t) => {
+  await runVirtual(t, function* () {
+    const lock = new Lock();
+    const log: string[] = [];
+    const stale = yield* lock.acquire();
+    stale[Symbol.dispose](); // released: the lock is free
+    const other = createTask(
+      (function* (): Coroutine<void> {
+        using _ = yield* lock.acquire();
+        log.push("other holds the lock");
+        yield* sleep(10);
+        log.push("other releases");
+      })(),
+    );
+    yield* sleep(1);
+    t.true(lock.locked());
+    const error = t.throws(() => stale[Symbol.dispose](), { instanceOf: InvalidStateError });
+    t.regex(error.message, /^a grant of acquire\(\) was disposed twice: each acquire releases once/);
+    t.true(lock.locked(), "the other task still holds the lock");
+    yield* other;
+    t.false(lock.locked());
+    t.deepEqual(log, ["other holds the lock", "other releases"]);
+  });
+});
+
+test("`Lock.acquire()` behaviour: a grant disposed after lock.release() throws InvalidStateError; the new holder keeps the lock", async (t) => {
+  await runVirtual(t, function* () {
+    const lock = new Lock();
+    const first = yield* lock.acquire();
+    lock.release(); // released the other way
+    const second = yield* lock.acquire();
+    const error = t.throws(() => first[Symbol.dispose](), { instanceOf: InvalidStateError });
+    t.regex(error.message, /^a grant of lock\.acquire\(\) was disposed after it stopped holding the lock/);
+    t.true(lock.locked());
+    second[Symbol.dispose]();
+    t.false(lock.locked());
+  });
+});
+
+test("`Lock.acquire()` behaviour: each acquire gets its own grant; a grant handed over to a waiter releases for that waiter", async (t) => {
+  await runVirtual(t, function* () {
+    const lock = new Lock();
+    const grants: Disposable[] = [];
+    const first = yield* lock.acquire();
+    const waiter = createTask(
+      (function* (): Coroutine<void> {
+        const grant = yield* lock.acquire();
+        grants.push(grant);
+        grant[Symbol.dispose]();
+      })(),
+    );
+    yield* yieldNow(); // the waiter parks
+    first[Symbol.dispose](); // hands the lock over
+    yield* waiter;
+    t.is(grants.length, 1);
+    t.not(grants[0], first);
+    t.false(lock.locked());
+  });
 });

@@ -1,5 +1,5 @@
 import test from "ava";
-import { BoundedSemaphore, CancelScope, CancelledError, Semaphore, createTask, sleep, yieldNow } from "../../lib/index.js";
+import { BoundedSemaphore, CancelScope, CancelledError, InvalidStateError, Semaphore, createTask, sleep, yieldNow } from "../../lib/index.js";
 import type { Coroutine, Task } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
 import { catching } from "../helpers/operations.js";
@@ -304,4 +304,34 @@ test("`Semaphore.acquire()` behaviour: with a free permit it does not suspend, e
     t.is(sem.value, 2);
   });
   t.deepEqual(log, ["took a permit, 1 left"]);
+});
+
+// ---- grants release once (issue 7, defect 8) ---------------------------------------------------
+
+test("`Semaphore.acquire()` behaviour: a grant disposed twice throws InvalidStateError and releases one permit only", async (t) => {
+  await runVirtual(t, function* () {
+    const semaphore = new Semaphore(2);
+    const a = yield* semaphore.acquire();
+    const b = yield* semaphore.acquire();
+    t.not(a, b, "one grant per acquire");
+    t.is(semaphore.value, 0);
+    a[Symbol.dispose]();
+    t.is(semaphore.value, 1);
+    t.throws(() => a[Symbol.dispose](), { instanceOf: InvalidStateError, message: /^a grant of acquire\(\) was disposed twice/ });
+    t.is(semaphore.value, 1, "the second dispose released nothing");
+    b[Symbol.dispose]();
+    t.is(semaphore.value, 2);
+  });
+});
+
+test("`BoundedSemaphore.acquire()` behaviour: a stale grant cannot over-release: InvalidStateError, not a silent extra permit", async (t) => {
+  await runVirtual(t, function* () {
+    const semaphore = new BoundedSemaphore(1);
+    const grant = yield* semaphore.acquire();
+    grant[Symbol.dispose]();
+    const holder = yield* semaphore.acquire();
+    t.throws(() => grant[Symbol.dispose](), { instanceOf: InvalidStateError });
+    t.true(semaphore.locked(), "the current holder keeps its permit");
+    holder[Symbol.dispose]();
+  });
 });
