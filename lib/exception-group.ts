@@ -32,9 +32,11 @@
  */
 export class ExceptionGroup extends AggregateError {
   /** The errors, in order of failure (the same list as `errors`). */
-  readonly exceptions: readonly unknown[];
+  declare readonly exceptions: readonly unknown[];
   /** The message as given, before the summary of the errors was appended. */
   readonly #baseMessage: string;
+  /** Where each error came from (`Task worker-1`), when a task group built the group. */
+  #origins: ReadonlyMap<unknown, string> = NO_ORIGINS;
 
   /**
    * @param message - what failed, e.g. `"unhandled errors in a task group"`; the count and
@@ -55,8 +57,37 @@ export class ExceptionGroup extends AggregateError {
       throw new RangeError("ExceptionGroup() needs at least one error: received an empty list; only build a group when something failed");
     }
     super(list, describe(message, list), options);
-    this.exceptions = list;
+    // Not enumerable: printers show `errors` (AggregateError's own list) already, and a second
+    // enumerable copy printed every error twice.
+    Object.defineProperty(this, "exceptions", { value: list, enumerable: false, writable: false, configurable: true });
     this.#baseMessage = message;
+  }
+
+  /** @internal A group whose printout names where each error came from. */
+  static _withOrigins(message: string, exceptions: readonly unknown[], origins: ReadonlyMap<unknown, string>): ExceptionGroup {
+    const group = new ExceptionGroup(message, exceptions);
+    group.#origins = origins;
+    // The stack starts at the caller (the task group), as if it had called the constructor.
+    (Error as { captureStackTrace?: (target: object, below: unknown) => void }).captureStackTrace?.(group, ExceptionGroup._withOrigins);
+    return group;
+  }
+
+  /**
+   * How Node's `console.log` and `util.inspect` print the group: its own stack, then each
+   * error once, numbered and with the task it came from, nested groups indented in turn
+   * (Python's traceback of an exception group), then the cause.
+   */
+  [Symbol.for("nodejs.util.inspect.custom")](depth: number, options: { depth?: number | null }, inspect: (value: unknown, options: object) => string): string {
+    const lines = [this.stack ?? `${this.name}: ${this.message}`];
+    const count = this.exceptions.length;
+    const childOptions = { ...options, depth: options.depth == null ? options.depth : depth - 1 };
+    this.exceptions.forEach((error, index) => {
+      const origin = this.#origins.get(error);
+      lines.push(`  [${index + 1}/${count}]${origin === undefined ? "" : ` from ${origin}`}:`);
+      lines.push(indent(inspect(error, childOptions), "    "));
+    });
+    if (this.cause !== undefined) lines.push("  [cause]:", indent(inspect(this.cause, childOptions), "    "));
+    return lines.join("\n");
   }
 
   static {
@@ -108,8 +139,19 @@ export class ExceptionGroup extends AggregateError {
   #derive(exceptions: unknown[]): ExceptionGroup | undefined {
     if (exceptions.length === 0) return undefined;
     if (exceptions.length === this.exceptions.length && exceptions.every((e, i) => e === this.exceptions[i])) return this;
-    return new ExceptionGroup(this.#baseMessage, exceptions, { cause: this.cause });
+    const derived = new ExceptionGroup(this.#baseMessage, exceptions, { cause: this.cause });
+    derived.#origins = this.#origins;
+    return derived;
   }
+}
+
+const NO_ORIGINS: ReadonlyMap<unknown, string> = new Map();
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split("\n")
+    .map((line) => prefix + line)
+    .join("\n");
 }
 
 /** "unhandled errors in a task group (2 errors: Error: a; TypeError: b)". */

@@ -70,6 +70,8 @@ export class TaskGroup {
   #pending = 0;
   // Errors of failed children, in the order their done callbacks ran (order of failure).
   readonly #errors: unknown[] = [];
+  // Where each error came from (`Task worker-1`, `the body`), for printing the group.
+  readonly #origins = new Map<unknown, string>();
   #waiter: Waiter<void> | undefined = undefined;
   // A CancelledError the body raised while nothing had cancelled the group (see #main).
   #strayCancellation: unknown = NONE;
@@ -79,6 +81,7 @@ export class TaskGroup {
         task.result(); // retrieves a failure: the group reports it
       } catch (error) {
         this.#errors.push(error);
+        this.#origins.set(error, (task as Task<unknown>)._describe());
         this.#abort(`${(task as Task<unknown>).name} failed`);
       }
     }
@@ -208,8 +211,11 @@ export class TaskGroup {
     const interrupted = yield* this.#waitForChildren();
     this.#state = DONE;
     const errors = this.#errors;
-    if (bodyError !== NONE && !(bodyError instanceof CancelledError)) errors.push(bodyError);
-    if (errors.length > 0) throw new ExceptionGroup("unhandled errors in a task group", errors);
+    if (bodyError !== NONE && !(bodyError instanceof CancelledError)) {
+      errors.push(bodyError);
+      if (!this.#origins.has(bodyError)) this.#origins.set(bodyError, "the group's body");
+    }
+    if (errors.length > 0) throw ExceptionGroup._withOrigins("unhandled errors in a task group", errors, this.#origins);
     if (bodyError !== NONE) throw bodyError;
     if (interrupted !== NONE) throw interrupted;
     return value as T;
@@ -267,7 +273,9 @@ function childOptions(options: TaskOptions | undefined, scope: CancelScope): Int
  * - A child that ends cancelled is not an error.
  * - `tg.cancel()` cancels the children and the body, and the group ends without an error: it
  *   returns the body's value if the body had already returned, `undefined` if it was
- *   interrupted (hence the `T | undefined` result type).
+ *   interrupted (hence the `T | undefined` result type). The type stays `T | undefined` even
+ *   for a body that never calls `tg.cancel()`: the handle may reach children, helpers and
+ *   closures, and the compiler cannot see who calls it (the Semantics guide says more).
  *
  * **Cancellation:** cancelling the task that runs the group cancels the body and every child;
  * the group waits for all of them, then propagates `CancelledError`, unless children (or the

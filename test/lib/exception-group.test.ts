@@ -1,5 +1,9 @@
 import test from "ava";
-import { ExceptionGroup, TimeoutError } from "../../lib/index.js";
+import { inspect } from "node:util";
+import { ExceptionGroup, TimeoutError, sleep, taskGroup } from "../../lib/index.js";
+import type { Coroutine } from "../../lib/index.js";
+import { runVirtual } from "../helpers/loop.js";
+import { thrownBy } from "../helpers/operations.js";
 
 test("`ExceptionGroup` behaviour: an AggregateError whose exceptions and errors are the list", (t) => {
   const a = new Error("a");
@@ -62,4 +66,78 @@ test("`ExceptionGroup` behaviour: bad arguments are clear errors", (t) => {
   t.throws(() => new ExceptionGroup("x", []), { instanceOf: RangeError, message: /needs at least one error: received an empty list/ });
   const group = new ExceptionGroup("x", [1]);
   t.throws(() => group.split("no" as unknown as () => boolean), { instanceOf: TypeError, message: /split\(\) needs a predicate function: received string/ });
+});
+
+// ---- printing (issue 7) -------------------------------------------------------------------------
+
+test("`ExceptionGroup` behaviour: util.inspect shows each error once, numbered, then the cause", (t) => {
+  const first = new Error("first failure");
+  const second = new TypeError("second failure");
+  const group = new ExceptionGroup("several things failed", [first, second], { cause: new Error("the root cause") });
+  const printed = inspect(group);
+  t.is(printed.split("first failure").length - 1, 2, "once in the summary line, once as its own entry");
+  t.is(printed.split("second failure").length - 1, 2);
+  t.regex(printed, /^ExceptionGroup: several things failed \(2 errors: Error: first failure; TypeError: second failure\)\n/);
+  t.regex(printed, /\n {2}\[1\/2\]:\n {4}Error: first failure\n/);
+  t.regex(printed, /\n {2}\[2\/2\]:\n {4}TypeError: second failure\n/);
+  t.regex(printed, /\n {2}\[cause\]:\n {4}Error: the root cause\n/);
+  t.false(Object.keys(group).includes("exceptions"), "exceptions is not enumerable (it is the same list as errors)");
+  t.deepEqual(group.exceptions, group.errors as unknown as readonly unknown[]);
+});
+
+test("`taskGroup()` behaviour: the ExceptionGroup it throws prints each child error once, naming the task it came from", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    return yield* thrownBy(
+      taskGroup(function* (tg) {
+        tg.createTask(
+          (function* (): Coroutine<void> {
+            yield* sleep(1);
+            throw new Error("fetch failed");
+          })(),
+          { name: "fetcher" },
+        );
+        try {
+          yield* sleep(5); // cancelled when the child fails at 1 ms
+        } finally {
+          throw new RangeError("body gave up"); // eslint-disable-line no-unsafe-finally
+        }
+      }),
+    );
+  });
+  const printed = inspect(result);
+  t.regex(printed, /\n {2}\[1\/2\] from Task fetcher:\n {4}Error: fetch failed\n/);
+  t.regex(printed, /\n {2}\[2\/2\] from the group's body:\n {4}RangeError: body gave up\n/);
+  t.is(printed.split("fetch failed").length - 1, 2, "once in the summary, once in the entry");
+  t.notRegex(printed, /_withOrigins/, "the stack starts at the task group");
+});
+
+test("`ExceptionGroup` behaviour: nested groups print indented, and split() keeps the origins", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    return yield* thrownBy(
+      taskGroup(function* (tg) {
+        tg.createTask(
+          taskGroup(function* (inner) {
+            inner.createTask((function* (): Coroutine<void> { yield* sleep(1); throw new Error("deep"); })(), { name: "deep-worker" });
+          }),
+          { name: "inner-group" },
+        );
+        tg.createTask(
+          (function* (): Coroutine<void> {
+            try {
+              yield* sleep(10); // cancelled when the inner group fails at 1 ms
+            } finally {
+              throw new TypeError("shallow"); // eslint-disable-line no-unsafe-finally
+            }
+          })(),
+          { name: "shallow-worker" },
+        );
+      }),
+    );
+  });
+  const group = result as ExceptionGroup;
+  const printed = inspect(group);
+  t.regex(printed, /\n {2}\[1\/2\] from Task inner-group:\n {4}ExceptionGroup: unhandled errors in a task group \(1 error: Error: deep\)\n/);
+  t.regex(printed, /\n {6}\[1\/1\] from Task deep-worker:\n {8}Error: deep\n/);
+  const [typeErrors] = group.split((error) => error instanceof TypeError);
+  t.regex(inspect(typeErrors), /\n {2}\[1\/1\] from Task shallow-worker:\n {4}TypeError: shallow\n/);
 });
