@@ -50,6 +50,7 @@ import { Waiter } from "./waiter.js";
 import type { InternalTaskOptions, TaskOptions } from "./task.js";
 import { _keepMaps } from "./exemplars.js";
 import { ReadyQueue } from "./ready-queue.js";
+import { UnretrievedFailures } from "./unretrieved-failures.js";
 import { TimerHeap } from "./timer-heap.js";
 import { NodeSelectorFactory } from "./default-selector.js";
 
@@ -167,8 +168,8 @@ export class EventLoop {
   // Pending tasks, as an intrusive doubly linked list (no allocation per task).
   #firstTask: Task<unknown> | undefined;
   #taskCount = 0;
-  /** @internal Failed futures whose exception nobody retrieved yet; reported at close. */
-  readonly _unretrievedFailures = new Set<Future<unknown>>();
+  /** @internal Failed futures whose exception nobody retrieved yet; reported when collected or at close. */
+  readonly _unretrievedFailures = new UnretrievedFailures(this);
   /** In debug mode, a callback or task step longer than this (ms) is reported. */
   slowCallbackDurationMs = 100;
 
@@ -418,14 +419,7 @@ export class EventLoop {
         task,
       });
     }
-    for (const future of this._unretrievedFailures) {
-      this.callExceptionHandler({
-        message: `${future._describe()} exception was never retrieved`,
-        exception: future.exception(),
-        future,
-      });
-    }
-    this._unretrievedFailures.clear();
+    this._unretrievedFailures.reportAll();
     this.#ready.clear();
     this.#timers.clear();
     this.#selector.close();

@@ -1,6 +1,8 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import test from "ava";
 import { CancelledError, Future, InvalidStateError, createTask, currentTask, getRunningLoop, sleep, yieldNow } from "../../lib/index.js";
-import type { Coroutine, Operation } from "../../lib/index.js";
+import type { Coroutine, EventLoop, Operation } from "../../lib/index.js";
 import { CLEAN, leftovers, runVirtual, virtualLoop } from "../helpers/loop.js";
 
 function* catching<T>(op: Operation<T>): Coroutine<T | Error> {
@@ -551,5 +553,62 @@ test("`Future.then()` behaviour: an `await` registered before the loop closed se
   await hostTurn();
   t.is(outcome, "awaited 42", "the Promise of `await future` settled");
   if (outcome !== "pending") await awaited;
+  t.deepEqual(reports, []);
+});
+
+// ---- failures nobody retrieved, reported when collected (issue 7, defect 9) --------------------
+
+setFlagsFromString("--expose-gc");
+const collectGarbage = runInNewContext("gc") as () => void;
+
+/** Collects garbage and gives finalizers a turn until `done()` or 50 rounds. */
+async function collectUntil(done: () => boolean): Promise<void> {
+  for (let round = 0; round < 50 && !done(); round++) {
+    collectGarbage();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Fails a new future of `loop` and drops it (nothing else refers to it). */
+function failAndDrop(loop: EventLoop, error: Error): void {
+  loop.createFuture<number>().setException(error);
+}
+
+test("`Future` behaviour: a failed future collected unretrieved is reported then, not kept until close", async (t) => {
+  const { loop, reports } = virtualLoop();
+  const error = new Error("lost failure");
+  failAndDrop(loop, error);
+  await collectUntil(() => reports.length > 0);
+  t.deepEqual(reports.map((r) => [r.message, r.exception]), [["Future exception was never retrieved", error]]);
+  loop.close();
+  t.is(reports.length, 1, "not reported again at close");
+});
+
+test("`Future` behaviour: a future that fails after its loop closed is reported when collected", async (t) => {
+  const { loop, reports } = virtualLoop();
+  const late = (() => {
+    const future = loop.createFuture<number>();
+    loop.close();
+    return new WeakRef(future);
+  })();
+  const error = new Error("failed after close");
+  late.deref()!.setException(error);
+  await collectUntil(() => reports.length > 0);
+  t.deepEqual(reports.map((r) => [r.message, r.exception]), [["Future exception was never retrieved", error]]);
+});
+
+test("`Future` behaviour: a failure retrieved before collection is never reported, even after the collector runs", async (t) => {
+  const { loop, reports } = virtualLoop();
+  (() => {
+    const future = loop.createFuture<number>();
+    future.setException(new Error("seen"));
+    t.true(future.exception() instanceof Error);
+  })();
+  let sentinelCollected = false;
+  const sentinel = new FinalizationRegistry(() => (sentinelCollected = true));
+  sentinel.register({}, 0); // collected in the same cycles as the future
+  await collectUntil(() => sentinelCollected);
+  t.true(sentinelCollected, "the collector ran");
+  loop.close();
   t.deepEqual(reports, []);
 });
