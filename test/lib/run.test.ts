@@ -1,3 +1,6 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import test from "ava";
 import {
   CancelledError,
@@ -39,6 +42,8 @@ function* leftover(log: string[], name: string): Coroutine<void> {
     log.push(`${name} finally at ${getRunningLoop().time()}`);
   }
 }
+
+const execFileAsync = promisify(execFile);
 
 function countResources(type: string): number {
   return process.getActiveResourcesInfo().filter((name) => name === type).length;
@@ -634,3 +639,13 @@ function getRunningLoopOrUndefined(): EventLoop | undefined {
     return undefined;
   }
 }
+
+test("`run()` behaviour: the issue's program (main returns a Promise awaiting a task) exits normally and says why, in a real process", async (t) => {
+  // A child process, because the defect was the process itself exiting (code 13) in silence.
+  const { stdout, stderr } = await execFileAsync(process.execPath, ["--import=tsx", "test/fixtures/run-returns-promise.ts"], {
+    cwd: fileURLToPath(new URL("../../", import.meta.url)),
+    timeout: 20_000,
+  });
+  t.is(stdout, "rejected with TypeError\n");
+  t.is(stderr, "");
+});
