@@ -16,7 +16,7 @@
  */
 
 import { performance } from "node:perf_hooks";
-import type { BenchRow, FootprintRow } from "./row.js";
+import type { BenchRow, FootprintRow, HostGapRow } from "./row.js";
 
 /** How many runs to make. */
 export interface Plan {
@@ -52,6 +52,15 @@ export interface RowResult {
 export interface FootprintResult {
   readonly row: FootprintRow;
   readonly contenders: readonly { readonly name: string; readonly count: number; readonly bytesPerItem: number }[];
+}
+
+/** The measured host-gap row. */
+export interface HostGapResult {
+  readonly row: HostGapRow;
+  /** Each run's longest stretch (ms) without a host turn, in run order. */
+  readonly maxGapsMs: readonly number[];
+  /** The median of every gap of every run (ms): the usual stretch. */
+  readonly typicalGapMs: number;
 }
 
 // ---- measuring -------------------------------------------------------------------------------
@@ -182,6 +191,55 @@ export async function measureFootprint(row: FootprintRow, runs: number): Promise
     results.push({ name: contender.name, count, bytesPerItem: median(samples) });
   }
   return { row, contenders: results };
+}
+
+/**
+ * The host probe's period (ms): a `setInterval(1)` fires on every turn Node gets once 1 ms has
+ * passed, so a gap it measures is the stretch without a turn plus at most this much.
+ */
+export const PROBE_PERIOD_MS = 1;
+
+/**
+ * The stretches without a host turn during one run of `run` (ms): a `setInterval` probe
+ * records the time between its callbacks, from just before the run starts to its end (the
+ * final stretch counts too).
+ */
+async function hostGapsOnce(run: () => Promise<unknown>): Promise<number[]> {
+  collect();
+  let last = performance.now();
+  const gapsMs: number[] = [];
+  const tick = (): void => {
+    const now = performance.now();
+    gapsMs.push(now - last);
+    last = now;
+  };
+  const probe = setInterval(tick, PROBE_PERIOD_MS);
+  try {
+    await run();
+    tick();
+  } finally {
+    clearInterval(probe);
+  }
+  return gapsMs;
+}
+
+/** Runs a host-gap row's load `plan.warmups` times untimed, then `plan.runs` times under the probe. */
+export async function measureHostGap(row: HostGapRow, plan: Plan, progress: (line: string) => void): Promise<HostGapResult> {
+  for (let i = 0; i < plan.warmups; i++) await row.run();
+  const maxGapsMs: number[] = [];
+  const allGapsMs: number[] = [];
+  for (let i = 0; i < plan.runs; i++) {
+    const gapsMs = await hostGapsOnce(row.run);
+    maxGapsMs.push(Math.max(...gapsMs));
+    allGapsMs.push(...gapsMs);
+  }
+  progress(`${row.title}: longest host gaps (ms) ${maxGapsMs.map((gap) => gap.toFixed(1)).join(", ")}`);
+  return { row, maxGapsMs, typicalGapMs: median(allGapsMs) };
+}
+
+/** A host-gap row's bound (ms): the budget, one step of the load, and the probe's period. */
+export function hostGapBoundMs(row: HostGapRow): number {
+  return row.budgetMs + row.stepMs + PROBE_PERIOD_MS;
 }
 
 // ---- printing ----------------------------------------------------------------------------------
@@ -339,4 +397,34 @@ export function formatFootprints(results: readonly FootprintResult[]): string {
   const smaller = results.some((result) => result.contenders.some((c) => c.count !== result.row.count));
   const text = table(["footprint", "contender", "bytes/item", "yieldio size ×"], cells, new Set([2, 3]));
   return smaller ? `${text}\n${SMALLER_FOOTPRINT_NOTE}` : text;
+}
+
+/**
+ * The host-gap table: per load, the median over runs of each run's longest gap, its range over
+ * the runs, the median of all gaps (the usual stretch), and the bound; then a verdict per load
+ * (the median longest gap must be within the bound).
+ */
+export function formatHostGaps(results: readonly HostGapResult[]): { text: string; passed: number; missed: number } {
+  const cells: string[][] = [];
+  const verdicts: string[] = [];
+  let passed = 0;
+  let missed = 0;
+  for (const { row, maxGapsMs, typicalGapMs } of results) {
+    const medianMs = median(maxGapsMs);
+    const boundMs = hostGapBoundMs(row);
+    const pass = medianMs <= boundMs;
+    cells.push([
+      row.title,
+      formatMs(medianMs),
+      `${formatMs(Math.min(...maxGapsMs))} – ${formatMs(Math.max(...maxGapsMs))}`,
+      formatMs(typicalGapMs),
+      `${formatMs(boundMs)} = ${row.budgetMs} + ${row.stepMs} + ${PROBE_PERIOD_MS}`,
+      mark(pass),
+    ]);
+    verdicts.push(`  host gap, ${row.title}: longest gap ≤ budget + one step + probe period: ${formatMs(medianMs)} vs ${formatMs(boundMs)} ${mark(pass)}`);
+    if (pass) passed++;
+    else missed++;
+  }
+  const header = ["host gap under load (NodeSelector)", "longest gap", "min – max", "typical gap", "bound (budget + step + probe)", "verdict"];
+  return { text: [table(header, cells, new Set([1, 2, 3, 4])), "", "targets:", ...verdicts].join("\n"), passed, missed };
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs every row module against its peers in one process and prints one
- * table, then the footprint table and the target verdicts.
+ * table, then the footprint table, the host-gap table and the target verdicts.
  *
  * Options (after `npm run bench --`):
  * - `--filter <text>`: only rows whose title contains the text (case-insensitive);
@@ -8,15 +8,16 @@
  * - `--strict`: exit with code 1 when a target is missed (the default only reports);
  * - `--no-settle`: skip the modules' JIT steady-state phase (to see its effect).
  *
- * To add rows: write `bench/rows/<name>.ts` exporting `rows` (and optionally `footprints`),
+ * To add rows: write `bench/rows/<name>.ts` exporting `rows` (and optionally `footprints`,
+ * `hostGaps`),
  * see `RowModule` in `row.ts`, and add its one import line to `MODULES` below.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { canCollect, formatFootprints, formatResults, measureFootprint, measureRow } from "./harness.js";
-import type { FootprintResult, Plan, RowResult } from "./harness.js";
+import { canCollect, formatFootprints, formatHostGaps, formatResults, measureFootprint, measureHostGap, measureRow } from "./harness.js";
+import type { FootprintResult, HostGapResult, Plan, RowResult } from "./harness.js";
 import type { RowModule } from "./row.js";
 
 /** The row modules, in the order their rows are printed: one import line each. */
@@ -24,6 +25,7 @@ const MODULES: readonly RowModule[] = [
   await import("./rows/kernel.js"),
   await import("./rows/gather.js"),
   await import("./rows/queue.js"),
+  await import("./rows/hosting.js"),
 ];
 
 const { values } = parseArgs({
@@ -64,6 +66,7 @@ const progress = (line: string): void => {
 
 const results: RowResult[] = [];
 const footprints: FootprintResult[] = [];
+const hostGaps: HostGapResult[] = [];
 // Every module's settle phase runs first, whatever the filter: the runtimes are shared, so a
 // row's numbers must not depend on which other rows were selected.
 if (!values["no-settle"]) {
@@ -80,6 +83,9 @@ for (const module of MODULES) {
       progress(`${row.title}: measured`);
     }
   }
+  for (const row of module.hostGaps ?? []) {
+    if (selected(row.title)) hostGaps.push(await measureHostGap(row, plan, progress));
+  }
 }
 
 const { text, passed, missed } = formatResults(results);
@@ -87,7 +93,9 @@ console.log(
   `\nyieldio bench: Node ${process.version}, ${plan.runs} timed runs after ${plan.warmups} warm-ups per contender, median shown; ` +
     `"yieldio speed ×" > 1 means yieldio is faster\n`,
 );
-console.log(text);
+if (results.length > 0) console.log(text);
 if (footprints.length > 0) console.log(`\n${formatFootprints(footprints)}`);
-console.log(`\n${passed} targets passed, ${missed} missed; ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
-if (values.strict && missed > 0) process.exitCode = 1;
+const gaps = formatHostGaps(hostGaps);
+if (hostGaps.length > 0) console.log(`\n${gaps.text}`);
+console.log(`\n${passed + gaps.passed} targets passed, ${missed + gaps.missed} missed; ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
+if (values.strict && missed + gaps.missed > 0) process.exitCode = 1;

@@ -70,6 +70,23 @@ export interface FootprintRow {
 }
 
 /**
+ * Host responsiveness under a load: while yieldio runs `run`, a host probe (a Node
+ * `setInterval(1)`, see `PROBE_PERIOD_MS` in `harness.ts`) records the longest stretch without
+ * a turn. Target: that longest gap stays within the loop's budget plus the load's longest
+ * synchronous step (plus the probe's own period).
+ */
+export interface HostGapRow {
+  /** What runs, e.g. "200 tasks × 1 ms steps". */
+  readonly title: string;
+  /** The load's longest synchronous step (ms): one step may overrun the budget by this much. */
+  readonly stepMs: number;
+  /** The loop's time budget (ms) between two hand-backs to Node (`BUDGET_MS`). */
+  readonly budgetMs: number;
+  /** Runs the load once on the real NodeSelector; resolves when it is complete. */
+  readonly run: () => Promise<unknown>;
+}
+
+/**
  * What a row module (`bench/rows/*.ts`) exports; `bench/index.ts` imports each module once and
  * runs its rows in order.
  */
@@ -78,6 +95,8 @@ export interface RowModule {
   readonly rows: readonly BenchRow[];
   /** Memory-footprint rows, if any. */
   readonly footprints?: readonly FootprintRow[];
+  /** Host-responsiveness rows, if any. */
+  readonly hostGaps?: readonly HostGapRow[];
   /**
    * Brings the runtimes this module measures to their steady state (see "JIT steady state" in
    * `bench/README.md`). Every module's `settle` runs before the first row, whatever the filter,

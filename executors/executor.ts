@@ -43,8 +43,13 @@ export interface SubmitOptions {
    * (the default); `"terminate"` kills its worker and starts a new one.
    */
   readonly cancel?: "signal" | "terminate";
-  /** Objects to transfer (not copy) to the worker with the arguments. */
-  readonly transfer?: readonly import("node:worker_threads").TransferListItem[];
+  /**
+   * Objects to transfer (not copy) to the worker with the arguments: what
+   * `node:worker_threads` accepts in a transfer list (`ArrayBuffer`, `MessagePort`, ...).
+   * Typed as `object` so that the public types do not need `@types/node`; a pool passes the
+   * list on to `postMessage`, which rejects anything it cannot transfer.
+   */
+  readonly transfer?: readonly object[];
 }
 
 /**
@@ -69,8 +74,9 @@ export interface ShutdownOptions {
  * Contract: `submit` returns at once with a pending Future; cancelling that Future before the
  * job starts removes it from the queue (it never runs), and while it runs tells the job
  * (`cancel: "signal"`) or kills its worker (`"terminate"`). `submit` after `shutdown` throws
- * `BrokenExecutorError`. `shutdown` is idempotent and returns a Future that is done once the
- * executor holds no threads or processes.
+ * (no executor error class ships yet: `InvalidStateError` from `yieldio` fits). `shutdown` is
+ * idempotent and returns a Future that is done once the executor holds no threads or
+ * processes.
  *
  * @example
  * ```ts

@@ -1,6 +1,7 @@
 /**
- * `yieldio/executors`: the Executor interface (the worker-thread and child-process pools build
- * on it).
+ * `yieldio/executors`: the Executor interface, which `loop.runInExecutor()` and
+ * `RunOptions.executor` take. No implementation ships yet: an executor is an object you write
+ * that implements it.
  *
  * @module
  */

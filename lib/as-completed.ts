@@ -28,7 +28,10 @@ import { checkTimeoutMs, futuresOf } from "./future-set.js";
  * ```
  */
 export interface AsCompletedOptions {
-  /** How long (ms, from the call) the futures may take in all; `null` or absent: no limit. */
+  /**
+   * How long (in milliseconds, from the call) the futures may take in all; `null` or absent: no
+   * limit; `<= 0` (negative means "now"): the futures not done yet throw `TimeoutError` at once.
+   */
   readonly timeoutMs?: number | null;
 }
 

@@ -28,6 +28,9 @@ import { checkOperation } from "./operation.js";
 import { currentTask } from "./running.js";
 import type { Task } from "./task.js";
 
+/** The options of a scope built without any (every task's root scope): no object per scope. */
+const NO_OPTIONS: CancelScopeOptions = Object.freeze({});
+
 const IDLE = 0;
 const ACTIVE = 1;
 const EXITED = 2;
@@ -86,7 +89,7 @@ export class CancelScope {
   #prevSibling: CancelScope | undefined;
   #nextSibling: CancelScope | undefined;
 
-  constructor(options: CancelScopeOptions = {}) {
+  constructor(options: CancelScopeOptions = NO_OPTIONS) {
     if (typeof options !== "object" || options === null) {
       throw new TypeError(`CancelScope() needs an options object ({ deadline?, shield? }): received ${options === null ? "null" : typeof options}`);
     }
@@ -291,15 +294,15 @@ export class CancelScope {
    * Iterative, so deep trees cannot overflow the stack.
    */
   _deliver(): void {
-    const stack: CancelScope[] = [this];
-    for (;;) {
-      const scope = stack.pop();
-      if (scope === undefined) return;
+    // The stack is made only when there are children to visit: the common case, a task's
+    // root scope cancelled by `task.cancel()`, has none.
+    let stack: CancelScope[] | undefined;
+    for (let scope: CancelScope | undefined = this; scope !== undefined; scope = stack?.pop()) {
       const owner = scope._owner;
       if (owner !== undefined && owner._innermostScope() === scope) owner._abortWait();
       for (let child = scope.#firstChild; child !== undefined; child = child.#nextSibling) {
         // A shielded child keeps us out; an already cancelled one delivered its own.
-        if (!child.#shield && child.#reason === undefined) stack.push(child);
+        if (!child.#shield && child.#reason === undefined) (stack ??= []).push(child);
       }
     }
   }

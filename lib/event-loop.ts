@@ -17,11 +17,18 @@
  * holds more cancelled timers than live ones (past a small size); `#waiting` is true exactly
  * while a Promise from `select` is outstanding, and then every new piece of work wakes it.
  *
- * Hosting on Node: passes run back to back, synchronously, while work is ready; after about
- * {@link BUDGET_MS} ms the loop hands control back to Node (`setImmediate`), so sockets, timers
- * and Promises outside the loop keep flowing (the clock is read every CLOCK_CHECK_EVERY
- * callbacks, so one long step overruns the budget by its own length). When idle, it waits on
- * the selector's Promise.
+ * Hosting on Node: passes run back to back, synchronously, while work is ready, in stretches
+ * of about {@link BUDGET_MS} ms; then the loop hands control back to Node (`setImmediate`), so
+ * sockets, timers and Promises outside the loop keep flowing, and resumes in a microtask right
+ * after (`resumeBatch`). The budget is checked after entries of the ready queue, not only
+ * between passes, so a stretch can end in the middle of a snapshot (a mid-snapshot hand-off):
+ * the rest of the snapshot stays at the head of the ready queue and runs first when the loop
+ * resumes, in order and without a poll; the pass ends there (a `stop()` requested during it
+ * takes effect then), and whatever was scheduled meanwhile, by the snapshot's entries or by
+ * Node during its turn, runs in the next pass, after its poll, as always. A hand-off delays a
+ * pass; it never reorders one. Node gets its turn within the budget plus one step while the
+ * steps keep a steady pace (`#budgetSpent` says how the clock is read, and what it misses).
+ * When idle, the loop waits on the selector's Promise.
  *
  * "If you are adding a feature, don't add it to the kernel" (curio): combinators, primitives
  * and interop use Futures, tasks, cancel scopes and the trap protocol, never this file's state.
@@ -55,18 +62,28 @@ import { TimerHeap } from "./timer-heap.js";
 import { NodeSelectorFactory } from "./default-selector.js";
 
 /**
- * How long (ms) the loop runs passes back to back before handing control back to Node, so that
- * host timers, sockets and Promises outside the loop keep flowing. The clock is read every few
- * callbacks, so a single long callback or task step overruns it by its own length.
+ * How long (milliseconds) the loop runs passes back to back before handing control back to
+ * Node, so that host timers, sockets and Promises outside the loop keep flowing. The loop can
+ * stop in the middle of a pass (the rest of its snapshot runs first when it resumes). A single
+ * callback or task step cannot be interrupted: one that runs long overruns the budget by its
+ * own length, and Node gets its turn right after it. After a run of quick entries, a burst of
+ * long ones may be noticed up to 16 entries late (the clock is not read after every entry).
  *
  * @example
  * ```ts
- * console.log(`the loop yields to Node at least every ${BUDGET_MS} ms`);
+ * console.log(`the loop yields to Node about every ${BUDGET_MS} ms, or after a step that runs longer`);
  * ```
  */
 export const BUDGET_MS = 5;
-/** Passes (or callbacks) between two looks at the host clock for the budget. */
-const CLOCK_CHECK_EVERY = 16;
+/**
+ * The most units (entries run, passes ended) between two looks at the host clock for the
+ * budget; 1 when the units are slow (see `#budgetSpent`).
+ */
+const CLOCK_CHECK_MAX = 16;
+/** Units that take at least this long (ms) on average are followed by a look at the clock each. */
+const CHEAP_UNIT_MS = 0.005;
+/** Each stretch looks after each of its first units until this many were cheap (see `#budgetSpent`). */
+const CAREFUL_LOOKS = 16;
 
 /**
  * What the loop reports to its exception handler: a message and, where they apply, the
@@ -160,6 +177,19 @@ export class EventLoop {
   #stopping = false;
   #closed = false;
   #waiting = false; // a Promise from select() is outstanding
+  // The time budget of the current stretch (see `_runBatch`): when it ends, the last look at
+  // the host clock, and the units (entries run, passes ended) between two looks.
+  // Doubles from the start (NaN until a stretch begins): a field that starts as a small integer
+  // and later holds a double changes the loop's hidden class, which the exemplar (see
+  // exemplars.ts) would then no longer keep alive.
+  #budgetEndMs = Number.NaN;
+  #lastClockMs = Number.NaN;
+  #clockInterval = 1; // units from the last look to the next
+  #untilClockCheck = 1; // units left before the next look
+  #looksBeforeGrowing = 0; // cheap looks still to make one unit apart, this stretch
+  // Invariant: either 0, or the loop handed control back to Node in the middle of a pass, and
+  // this many entries of that pass's snapshot wait at the head of the ready queue, in order.
+  #snapshotLeft = 0;
   #onStop: ((error?: unknown) => void) | undefined;
   #exceptionHandler: ExceptionHandler | null = null;
   #debug: boolean;
@@ -170,7 +200,7 @@ export class EventLoop {
   #taskCount = 0;
   /** @internal Failed futures whose exception nobody retrieved yet; reported when collected or at close. */
   readonly _unretrievedFailures = new UnretrievedFailures(this);
-  /** In debug mode, a callback or task step longer than this (ms) is reported. */
+  /** In debug mode, a callback or task step longer than this (in milliseconds) is reported. */
   slowCallbackDurationMs = 100;
 
   constructor(options: EventLoopOptions = {}) {
@@ -224,6 +254,9 @@ export class EventLoop {
    * Schedules `callback(...args)` after `delayMs` ms of loop time. A negative delay is due at
    * once; callbacks due at the same time run in the order scheduled.
    *
+   * @param delayMs - the delay in milliseconds of loop time; `<= 0`: due at once.
+   * @param callback - the function to call.
+   * @param args - its arguments.
    * @throws TypeError for a non-number delay, RangeError for NaN.
    * @example
    * ```ts
@@ -237,8 +270,11 @@ export class EventLoop {
   }
 
   /**
-   * Schedules `callback(...args)` at loop time `whenMs`.
+   * Schedules `callback(...args)` at loop time `whenMs`. A time in the past is due at once.
    *
+   * @param whenMs - the absolute loop time, in milliseconds (as {@link EventLoop.time}).
+   * @param callback - the function to call.
+   * @param args - its arguments.
    * @throws TypeError for a non-number time, RangeError for NaN.
    * @example
    * ```ts
@@ -544,10 +580,12 @@ export class EventLoop {
 
   /**
    * Sets the executor used by `runInExecutor(null, ...)`; `close()` and `run()` shut it down.
+   * Any object implementing `Executor` (from `yieldio/executors`) will do.
    *
    * @example
    * ```ts
-   * loop.setDefaultExecutor(new ThreadPoolExecutor({ maxWorkers: 4 }));
+   * const executor: Executor = myExecutor; // submit() and shutdown()
+   * loop.setDefaultExecutor(executor);
    * ```
    */
   setDefaultExecutor(executor: Executor): void {
@@ -697,6 +735,7 @@ export class EventLoop {
 
   #halt(error?: unknown): void {
     this.#running = false;
+    this.#snapshotLeft = 0; // entries left (only after an error) run in the next run's first pass
     this.#stopping = false;
     this.#waiting = false;
     const onStop = this.#onStop;
@@ -706,7 +745,10 @@ export class EventLoop {
 
   /**
    * @internal Runs passes back to back until the loop stops, must wait, or has used its time
-   * budget. `events` is the answer of an asynchronous poll that ended the previous stretch.
+   * budget, possibly in the middle of a pass (the rest of its snapshot then opens the next
+   * stretch: see the module comment). `events` is the answer of an asynchronous poll that
+   * ended the previous stretch; `afterHandOff` is true when the stretch was resumed from a
+   * `setImmediate` callback (see `#handOff`).
    *
    * Discussion: this is a prototype method, entered from Node through module-level functions
    * that take the loop as an argument, never through a per-loop closure. V8 specialises the
@@ -714,46 +756,68 @@ export class EventLoop {
    * is collected; after a few loops it stops optimising the hot path at all, and every later
    * `run()` in the process ran 3× slower.
    */
-  _runBatch(events: SelectResult | undefined): void {
+  _runBatch(events: SelectResult | undefined, afterHandOff = false): void {
     this.#waiting = false;
     if (!this.#running) return; // closed or failed while the poll was pending
     const previousLoop = _swapRunningLoop(this);
     try {
-      const budgetEnd = performance.now() + BUDGET_MS;
-      let sinceClockCheck = 0;
+      this.#startBudget();
+      // Entries of the snapshot still to run: > 0 on entry when the previous stretch handed off
+      // in the middle of a pass, which then ends before anything else (no poll in between).
+      let snapshot = this.#snapshotLeft;
       for (;;) {
-        if (events === undefined) {
-          const polled = this.#poll();
-          if (!Array.isArray(polled)) {
-            this.#waiting = true;
-            (polled as Promise<SelectResult>).then(
-              (ready) => this._runBatch(ready),
-              (error: unknown) => this.#halt(error),
-            );
-            return;
+        if (snapshot === 0) {
+          if (events === undefined) {
+            const polled = this.#poll();
+            if (!Array.isArray(polled)) {
+              this.#waiting = true;
+              (polled as Promise<SelectResult>).then(
+                (ready) => this._runBatch(ready),
+                (error: unknown) => this.#halt(error),
+              );
+              return;
+            }
+            events = polled as SelectResult;
           }
-          events = polled as SelectResult;
+          this.#queueIoCallbacks(events);
+          events = undefined;
+          this.#queueDueTimers();
+          snapshot = this.#ready.length;
         }
-        this.#queueIoCallbacks(events);
-        events = undefined;
-        this.#queueDueTimers();
-        sinceClockCheck += this.#runReadySnapshot() + 1;
+        const left = this.#runReadySnapshot(snapshot);
+        snapshot = 0;
+        this.#snapshotLeft = left;
+        if (left > 0) {
+          // The budget ran out in the middle of the snapshot: Node's turn, then the rest.
+          return this.#handOff(afterHandOff);
+        }
         // As asyncio's run_forever: a stop requested before or during this pass ends the run
         // after it (so stop() before runForever() runs exactly one pass).
         if (this.#stopping) return this.#halt();
-        if (sinceClockCheck >= CLOCK_CHECK_EVERY) {
-          sinceClockCheck = 0;
-          if (performance.now() >= budgetEnd) {
-            setImmediate(resumeBatch, this);
-            return;
-          }
-        }
+        if (--this.#untilClockCheck === 0 && this.#budgetSpent()) return this.#handOff(afterHandOff);
       }
     } catch (error) {
       this.#halt(error);
     } finally {
       _swapRunningLoop(previousLoop);
     }
+  }
+
+  /**
+   * Gives Node its turn: the next stretch starts from a `setImmediate` callback, so Node first
+   * runs its timers (the next iteration's first phase), polls its sockets, and runs the other
+   * immediates.
+   *
+   * Discussion: that holds for a stretch that itself ran in Node's check phase (a resumed one):
+   * its immediate waits for the next iteration. A stretch that began anywhere else (the first
+   * one, inside `run()`; one woken by the selector from a host timer or an I/O callback) runs
+   * earlier in Node's iteration, whose check phase comes before the next timers phase: with one
+   * `setImmediate`, the next stretch would start before any host timer could fire, and a timer
+   * waited two stretches (measured: 10–12 ms gaps at the start of every busy run). Such a
+   * stretch hops twice: the first immediate only queues the second, in the next iteration.
+   */
+  #handOff(fromCheckPhase: boolean): void {
+    setImmediate(fromCheckPhase ? resumeBatch : resumeBatchNextIteration, this);
   }
 
   /** Phases 1–3: drop cancelled timers, compute the timeout, ask the selector. */
@@ -806,15 +870,63 @@ export class EventLoop {
   }
 
   /**
-   * Phase 5: runs the snapshot (what is on the queue now; what is scheduled meanwhile waits for
-   * the next pass); returns how many entries ran.
+   * Phase 5: runs the snapshot, the first `count` entries of the ready queue (what is scheduled
+   * meanwhile waits for the next pass); returns how many it left at the head of the queue
+   * because the time budget ran out (0 when it ran them all).
    */
-  #runReadySnapshot(): number {
-    const count = this.#ready.length;
+  #runReadySnapshot(count: number): number {
     if (count === 0) return 0;
-    if (this.#debug) this.#runTimed(count);
-    else this.#ready.runFirst(count, this);
-    return count;
+    return this.#debug ? this.#runTimed(count) : this.#ready.runFirst(count, this);
+  }
+
+  /** A stretch begins: the budget starts now, and the clock is looked at after the first unit. */
+  #startBudget(): void {
+    const now = performance.now();
+    this.#budgetEndMs = now + BUDGET_MS;
+    this.#lastClockMs = now;
+    this.#clockInterval = this.#untilClockCheck = 1;
+    this.#looksBeforeGrowing = CAREFUL_LOOKS;
+  }
+
+  /**
+   * Looks at the host clock (a unit count came due): true if the budget is spent; otherwise
+   * decides after how many units to look next.
+   *
+   * Discussion: a look at the clock (`performance.now()`) costs ~45 ns on Node 20, about as
+   * much as a whole pass of `yieldNow()` (~60 ns), so the loop cannot look after every unit.
+   * Measured on 1M yieldNow() (one entry per pass, four kernels in one process): a look after
+   * every unit gave 7.4M passes/s (the target is 10M), at most every 4 units 13.6M, and this
+   * design 16.5M, the same as the old fixed look every 16 units between passes (16.4M), which
+   * could not stop inside a snapshot. So the interval adapts:
+   * - units that took CHEAP_UNIT_MS or more on average since the last look (a look then costs
+   *   under 1% of them) are looked at one by one: a long step is noticed right after it, and
+   *   the loop hands off within the budget plus that step;
+   * - cheaper units double the interval, up to CLOCK_CHECK_MAX (they overrun the budget by at
+   *   most 16 × 5 µs);
+   * - every stretch starts over at 1 and stays there for its first CAREFUL_LOOKS cheap units, so
+   *   the long steps that follow a short one (a task that spawns workers) are looked at.
+   * What it cannot see is a change of pace inside an interval: after a run of cheap units, up
+   * to CLOCK_CHECK_MAX long ones may run before the next look (then it drops to 1).
+   */
+  #budgetSpent(): boolean {
+    const now = performance.now();
+    if (now >= this.#budgetEndMs) {
+      this.#untilClockCheck = 1; // the end of the pass looks again, and hands off
+      return true;
+    }
+    const interval = this.#clockInterval;
+    let next = 1;
+    if (now - this.#lastClockMs < interval * CHEAP_UNIT_MS && --this.#looksBeforeGrowing <= 0) {
+      next = interval >= CLOCK_CHECK_MAX ? CLOCK_CHECK_MAX : interval * 2;
+    }
+    this.#lastClockMs = now;
+    this.#clockInterval = this.#untilClockCheck = next;
+    return false;
+  }
+
+  /** @internal An entry of the snapshot ran: true once the time budget is spent (see `_runBatch`). */
+  _entryRan(): boolean {
+    return --this.#untilClockCheck === 0 && this.#budgetSpent();
   }
 
   /** @internal An entry of the ready queue threw (a kernel bug: entries catch their own errors). */
@@ -822,7 +934,11 @@ export class EventLoop {
     this.callExceptionHandler({ message: "an entry of the ready queue threw", exception: error });
   }
 
-  #runTimed(count: number): void {
+  /**
+   * Debug mode's phase 5: as `ReadyQueue.runFirst`, timing every entry. It reads the clock
+   * after every entry anyway, so it checks the budget after every entry too.
+   */
+  #runTimed(count: number): number {
     for (let index = 0; index < count; index++) {
       const entry = this.#ready.shift()!;
       const started = performance.now();
@@ -831,12 +947,18 @@ export class EventLoop {
       } catch (error) {
         this.callExceptionHandler({ message: "an entry of the ready queue threw", exception: error });
       }
-      const tookMs = performance.now() - started;
+      const ended = performance.now();
+      const tookMs = ended - started;
       if (tookMs >= this.slowCallbackDurationMs) {
         const what = entry instanceof Task ? `step of ${entry._describe()}` : "callback";
         this.callExceptionHandler({ message: `slow ${what} took ${tookMs.toFixed(1)} ms`, ...(entry instanceof Task ? { task: entry } : {}) });
       }
+      if (ended >= this.#budgetEndMs) {
+        this.#untilClockCheck = 1; // as #budgetSpent: the end of the pass looks again
+        return count - index - 1;
+      }
     }
+    return 0;
   }
 
   #wakeSelector(): void {
@@ -871,9 +993,43 @@ function keepExemplars(): void {
 }
 keepExemplars();
 
-/** Continues a loop after it handed control back to Node (see `_runBatch`). */
+/**
+ * Continues a loop after it handed control back to Node (see `_runBatch`): the next stretch
+ * runs in a microtask queued from the `setImmediate` callback, right after it.
+ *
+ * Discussion: cancelling 50k sleeping tasks and joining them (issue 7) spent its time in the
+ * garbage collector and in V8's `throw`, not in the cancel scopes. Profiles (`--cpu-prof`, and
+ * bytes per task from `heapUsed` with scavenges held off) found:
+ * - a `throw` costs ~1 µs in a macrotask callback (`setImmediate`, `setTimeout`) and ~0.5 µs
+ *   in a microtask: without an enclosing `v8::TryCatch`, V8 builds a message object with the
+ *   throw's source location for every exception, and a microtask checkpoint has one. Every
+ *   cancelled task takes one throw (two when joined with `yield*`), and long runs of steps
+ *   live in stretches entered from `setImmediate`: running them from a microtask cut ~15% of
+ *   the join's CPU time, and 100–200 B per task of message objects;
+ * - the rest of a cancellation's ~2 µs is scavenges copying the just-created tasks while it
+ *   allocates: ~510 B per `cancel()`, of which the root scope is 152 B; `cancel()` itself,
+ *   without collections, is ~0.3 µs. Small cuts (no array in `CancelScope._deliver` for a
+ *   scope without children, no options object per root scope, one shared reason for
+ *   `task.cancel()` without a message) bring it to ~370 B. With the throws, ~20% off the
+ *   whole cancel-and-join run of 50k tasks (bench/README.md has the figures);
+ * - the error's stack is already off (building one costs ~10× the rest, see
+ *   `CancelScope._newError`); `completeReason` is one object and the task's name (~70 B);
+ *   cancelled tasks never reach the unretrieved-failure bookkeeping; `wait()`'s Sets are ~5%
+ *   (its `done` Set is now the deduplicated input when every future is done), and its
+ *   done-callback handles (~110 B per future) cost no measurable time, so they stay (asyncio's
+ *   one-pass-later wake-up).
+ */
 function resumeBatch(loop: EventLoop): void {
-  loop._runBatch(undefined);
+  void Promise.resolve(loop).then(runNextStretch);
+}
+
+function runNextStretch(loop: EventLoop): void {
+  loop._runBatch(undefined, true);
+}
+
+/** The first hop of a hand-off from outside Node's check phase (see `EventLoop#handOff`). */
+function resumeBatchNextIteration(loop: EventLoop): void {
+  setImmediate(resumeBatch, loop);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -14,8 +14,8 @@ import { getRunningLoop } from "./running.js";
  * the operation starts.
  *
  * **Cancellation:** the task stops waiting at once and raises `CancelledError`; the Promise
- * itself cannot be cancelled and its late result is dropped. To abort the work behind it, use
- * `fromAbortable`.
+ * itself cannot be cancelled and its late result is dropped. To abort the work behind it, give
+ * that work an `AbortSignal` of your own and abort it in a `finally` of the coroutine.
  *
  * @throws TypeError if the argument is not a thenable or a function returning one.
  * @example

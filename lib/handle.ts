@@ -104,7 +104,7 @@ export class TimerHandle extends Handle {
     this._seq = seq;
   }
 
-  /** The absolute loop time (ms) at which the callback is due. */
+  /** The absolute loop time (in milliseconds) at which the callback is due. */
   when(): number {
     return this._when;
   }

@@ -75,6 +75,10 @@ export class SleepInstruction extends Trap {
   /** The value the suspension resumes with. */
   readonly value: unknown;
 
+  /**
+   * @param delayMs - milliseconds of loop time to wait.
+   * @param value - the value to resume with.
+   */
   constructor(delayMs: number, value: unknown) {
     super();
     this.delayMs = delayMs;

@@ -21,6 +21,10 @@ export interface PriorityQueueOptions<T> extends QueueOptions {
    * Orders the items, as for `Array.prototype.sort`: negative if `a` comes first. Default:
    * numbers, strings and bigints ascending, arrays (`[priority, data]` tuples) element by
    * element. Items that compare equal come out in the order they were put.
+   *
+   * If it throws, the call that compared raises the error and the queue is left as it was: a
+   * put adds nothing, a get takes nothing. A waiting `put()` whose item a `get()` was moving into
+   * the slot it freed raises the error (its item is not added), and that `get()` returns its item.
    */
   readonly compare?: (a: T, b: T) => number;
 }

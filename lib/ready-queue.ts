@@ -13,6 +13,14 @@ import type { Runnable } from "./handle.js";
 
 const INITIAL_CAPACITY = 1024; // a power of two
 
+/** @internal What {@link ReadyQueue.runFirst} tells the loop, and asks it. */
+export interface ReadyQueueOwner {
+  /** An entry threw (a kernel bug: entries catch their own errors). */
+  _readyEntryThrew(error: unknown): void;
+  /** An entry ran; true asks the queue to stop here (the rest of the snapshot waits). */
+  _entryRan(): boolean;
+}
+
 /** @internal */
 export class ReadyQueue {
   // Invariant: the entries are #items[#head & mask] .. #items[(#tail - 1) & mask], in order;
@@ -35,11 +43,13 @@ export class ReadyQueue {
   }
 
   /**
-   * Runs the first `count` entries (the snapshot taken by the caller), in order. Entries pushed
-   * meanwhile stay for the next call. If an entry throws, the rest of the snapshot still runs
-   * and the owner (the loop) is told.
+   * Runs the first `count` entries (the snapshot taken by the caller), in order, and returns
+   * how many of them it did not run: 0, unless the owner (the loop) answered true to
+   * `_entryRan()` after an entry (its time budget is spent), in which case the rest stay at
+   * the head of the queue, in order, before the entries pushed meanwhile. If an entry throws,
+   * the owner is told and the snapshot goes on.
    */
-  runFirst(count: number, owner: { _readyEntryThrew(error: unknown): void }): void {
+  runFirst(count: number, owner: ReadyQueueOwner): number {
     // Count down rather than compare positions: an entry may push enough to grow the buffer,
     // which renumbers the positions (the order is kept).
     let remaining = count;
@@ -52,11 +62,14 @@ export class ReadyQueue {
           this.#head++;
           remaining--;
           entry._run();
+          if (owner._entryRan()) return remaining;
         }
       } catch (error) {
         owner._readyEntryThrew(error);
+        if (owner._entryRan()) return remaining;
       }
     }
+    return 0;
   }
 
   /** Removes and returns the first entry. */

@@ -11,12 +11,14 @@ import { SleepInstruction, YIELD_NOW } from "./instruction.js";
 
 /**
  * Waits `delayMs` milliseconds of loop time, then returns `value`. `delayMs <= 0` waits exactly
- * one pass and arms no timer. Never resumes early on virtual time; on real time at most 1 ms
- * early (host timer rounding).
+ * one pass and arms no timer: a negative delay means "now", as in asyncio (`sleep(-5)` is
+ * `sleep(0)`). Never resumes early on virtual time; on real time at most 1 ms early (host timer
+ * rounding).
  *
  * **Cancellation:** the timer is cancelled and `CancelledError` is raised at once (on the next
  * pass).
  *
+ * @param delayMs - how long to wait, in milliseconds of loop time; `<= 0`: one pass.
  * @throws TypeError for a non-number delay, RangeError for NaN (raised when the operation
  *   starts).
  * @example

@@ -75,6 +75,9 @@ const SWALLOW_REPORT_THRESHOLD = 100;
 
 let taskCounter = 0;
 
+/** The reason of `task.cancel()` without a message, shared (the scope completes it with the task's name). */
+const EXPLICIT_CANCEL: CancelReason = Object.freeze({ source: "explicit" });
+
 /**
  * Options of `createTask`.
  *
@@ -201,7 +204,7 @@ export class Task<T> extends Future<T> {
    */
   override cancel(message?: string): boolean {
     checkCancelMessage("Task.cancel()", message);
-    return this._cancelWithReason(message === undefined ? { source: "explicit" } : { source: "explicit", message });
+    return this._cancelWithReason(message === undefined ? EXPLICIT_CANCEL : { source: "explicit", message });
   }
 
   /** How many cancellation requests the task has received (asyncio's `cancelling()`). */

@@ -68,7 +68,11 @@ export class NodeSelector extends BaseSelector {
     return performance.now();
   }
 
-  /** Reports ready streams; otherwise waits through Node for up to `timeoutMs` (`null`: no limit). */
+  /**
+   * Reports ready streams; otherwise waits through Node for up to `timeoutMs` (`null`: no limit).
+   *
+   * @param timeoutMs - the longest wait, in milliseconds; `0`: do not wait; `null`: no limit.
+   */
   select(timeoutMs: number | null): SelectResult | Promise<SelectResult> {
     const events = this.#collect();
     if (events !== NOTHING_READY || this.#woken || timeoutMs === 0 || this.isClosed()) {

@@ -102,7 +102,11 @@ export interface Selector {
    * @throws RangeError if `fileobj` is not registered.
    */
   modify<D>(fileobj: object, events: number, data?: D): SelectorKey<D>;
-  /** Waits up to `timeoutMs` (`null`: no limit) for readiness; see the contract above. */
+  /**
+   * Waits up to `timeoutMs` (`null`: no limit) for readiness; see the contract above.
+   *
+   * @param timeoutMs - the longest wait, in milliseconds; `0`: do not wait; `null`: no limit.
+   */
   select(timeoutMs: number | null): SelectResult | Promise<SelectResult>;
   /** The key of a registered object, or `undefined`. */
   getKey(fileobj: object): SelectorKey | undefined;

@@ -36,7 +36,7 @@ export class VirtualSelector extends BaseSelector {
   #resolveWait: ((events: SelectResult) => void) | undefined;
   readonly #onReadinessChange = (): void => this.wake();
 
-  /** @param startMs - the clock's initial reading (default 0). */
+  /** @param startMs - the clock's initial reading, in milliseconds (default 0). */
   constructor(startMs = 0) {
     super();
     if (typeof startMs !== "number") throw new TypeError(`VirtualSelector() needs a start time in ms (a number): received ${typeof startMs}`);
@@ -52,6 +52,7 @@ export class VirtualSelector extends BaseSelector {
   /**
    * Moves the clock forward by `ms` without waiting (for tests that drive time by hand).
    *
+   * @param ms - how far, in milliseconds.
    * @throws RangeError for a negative or non-finite amount.
    */
   advance(ms: number): void {
@@ -60,7 +61,11 @@ export class VirtualSelector extends BaseSelector {
     this.#now += ms;
   }
 
-  /** Reports ready files; otherwise jumps the clock by `timeoutMs`, or waits for `wake()` when it is `null`. */
+  /**
+   * Reports ready files; otherwise jumps the clock by `timeoutMs`, or waits for `wake()` when it is `null`.
+   *
+   * @param timeoutMs - how far to jump when nothing is ready, in milliseconds; `null`: wait for `wake()`.
+   */
   select(timeoutMs: number | null): SelectResult | Promise<SelectResult> {
     const events = this.#readyEvents();
     if (events !== NOTHING_READY || this.#woken) {

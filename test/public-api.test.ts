@@ -5,23 +5,12 @@
  */
 import test from "ava";
 import ts from "typescript";
-import { fileURLToPath } from "node:url";
 import * as core from "../lib/index.js";
 import * as selectors from "../selectors/index.js";
 import * as executors from "../executors/index.js";
+import { checker, entryPoints, program } from "./helpers/source-program.js";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const entryPoints = ["lib/index.ts", "selectors/index.ts", "executors/index.ts"].map((file) => root + file);
 
-const program = ts.createProgram(entryPoints, {
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  strict: true,
-  skipLibCheck: true,
-  noEmit: true,
-});
-const checker = program.getTypeChecker();
 
 interface ExportDoc {
   readonly name: string;

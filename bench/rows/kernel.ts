@@ -19,10 +19,10 @@ import {
   withResolvers as effectionWithResolvers,
 } from "effection";
 import type { Operation as EffectionOperation } from "effection";
-import { CancelledError, createTask, getRunningLoop, run, sleep, yieldNow } from "../../lib/index.js";
+import { CancelledError, createTask, getRunningLoop, run, sleep, wait, yieldNow } from "../../lib/index.js";
 import type { Coroutine, Future, Task } from "../../lib/index.js";
 import { collect } from "../harness.js";
-import type { BenchRow, FootprintRow } from "../row.js";
+import type { BenchRow, Contender, FootprintRow } from "../row.js";
 
 function check(condition: boolean, what: string): void {
   if (!condition) throw new Error(`bench self-check failed: ${what}`);
@@ -257,6 +257,22 @@ function* settleCancelled(task: Task<void>): Coroutine<void> {
   }
 }
 
+/** Effect's way: fork 50k sleeping fibers, let them start, `Fiber.interruptAll` (interrupts, then awaits them all). */
+const effectCancelSleepers: Contender = {
+  name: "Effect 4",
+  run: () =>
+    Effect.runPromise(
+      Effect.gen(function* () {
+        started = 0;
+        const fibers: Fiber.Fiber<void>[] = [];
+        for (let i = 0; i < CANCEL_COUNT; i++) fibers.push(yield* Effect.forkChild(effectLongSleeper));
+        for (let i = 0; i < 100 && started < CANCEL_COUNT; i++) yield* Effect.yieldNow;
+        check(started === CANCEL_COUNT, "Effect: all sleepers started");
+        yield* Fiber.interruptAll(fibers);
+      }),
+    ),
+};
+
 const cancelSleepers: BenchRow = {
   title: "cancel 50k sleeping tasks",
   baseline: "yieldio",
@@ -311,20 +327,37 @@ const cancelSleepers: BenchRow = {
           yield* group.halt();
         }),
     },
+    effectCancelSleepers,
+  ],
+};
+
+/**
+ * The same cancellation joined the other way asyncio users write it: cancel every task, then
+ * one `yield* wait(tasks)` (which never raises; the tasks' `CancelledError`s stay in them).
+ */
+const cancelSleepersWait: BenchRow = {
+  title: "cancel 50k sleeping tasks, join with wait()",
+  baseline: "yieldio, wait()",
+  itemsPerRun: CANCEL_COUNT,
+  unit: "tasks",
+  target: { versus: "Effect 4", atLeast: 1.0 },
+  contenders: [
     {
-      name: "Effect 4",
+      name: "yieldio, wait()",
       run: () =>
-        Effect.runPromise(
-          Effect.gen(function* () {
-            started = 0;
-            const fibers: Fiber.Fiber<void>[] = [];
-            for (let i = 0; i < CANCEL_COUNT; i++) fibers.push(yield* Effect.forkChild(effectLongSleeper));
-            for (let i = 0; i < 100 && started < CANCEL_COUNT; i++) yield* Effect.yieldNow;
-            check(started === CANCEL_COUNT, "Effect: all sleepers started");
-            yield* Fiber.interruptAll(fibers);
-          }),
-        ),
+        run(function* () {
+          started = 0;
+          const tasks: Task<void>[] = [];
+          for (let i = 0; i < CANCEL_COUNT; i++) tasks.push(createTask(longSleeper()));
+          yield* yieldNow(); // every task takes its first step and parks on its timer
+          check(started === CANCEL_COUNT, "yieldio: all sleepers started");
+          for (const task of tasks) task.cancel();
+          const { done, pending } = yield* wait(tasks);
+          check(done.size === CANCEL_COUNT && pending.size === 0, "yieldio: wait() saw every sleeper done");
+          check(tasks.every((task) => task.cancelled()), "yieldio: all sleepers cancelled");
+        }),
     },
+    effectCancelSleepers,
   ],
 };
 
@@ -431,6 +464,11 @@ function* settleProgram(): Coroutine<void> {
   yield* yieldNow();
   for (const task of doomed) task.cancel();
   for (const task of doomed) yield* settleCancelled(task);
+  const doomedToo: Task<void>[] = [];
+  for (let i = 0; i < 2_000; i++) doomedToo.push(createTask(longSleeper()));
+  yield* yieldNow();
+  for (const task of doomedToo) task.cancel();
+  yield* wait(doomedToo);
 }
 
 function* effectionSettleProgram(): EffectionOperation<void> {
@@ -470,7 +508,7 @@ export async function settleRuntimes(): Promise<void> {
 }
 
 /** The kernel rows, in the order they are printed. */
-export const rows: readonly BenchRow[] = [spawnJoin, yieldPasses, concurrentSleeps, cancelSleepers];
+export const rows: readonly BenchRow[] = [spawnJoin, yieldPasses, concurrentSleeps, cancelSleepers, cancelSleepersWait];
 
 /** The kernel's footprint rows. */
 export const footprints: readonly FootprintRow[] = [pendingTasks];

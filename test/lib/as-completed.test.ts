@@ -222,3 +222,22 @@ for (const [what, call, errorClass, message] of badCalls) {
 test("`asCompleted()` behaviour: outside a running loop is an InvalidStateError", (t) => {
   t.throws(() => asCompleted([]), { instanceOf: InvalidStateError });
 });
+
+test("`asCompleted()` behaviour: a negative timeoutMs means now: done futures come first, the others throw TimeoutError without waiting", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    const finished = createTask(sleep(0, "done"));
+    yield* sleep(1);
+    const slow = createTask(sleep(10, "slow"));
+    const seen: string[] = [];
+    for (const next of asCompleted([slow, finished], { timeoutMs: -5 })) {
+      try {
+        seen.push(`${yield* next} @${getRunningLoop().time()}`);
+      } catch (error) {
+        seen.push(`${(error as Error).name} @${getRunningLoop().time()}`);
+      }
+    }
+    yield* slow;
+    return seen;
+  });
+  t.deepEqual(result, ["done @1", "TimeoutError @1"]);
+});

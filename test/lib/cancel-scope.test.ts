@@ -4,8 +4,10 @@ import {
   CancelledError,
   InvalidStateError,
   createTask,
+  fromPromise,
   getCurrentTask,
   getRunningLoop,
+  shield,
   sleep,
   yieldNow,
 } from "../../lib/index.js";
@@ -72,6 +74,30 @@ test("`CancelScope.cancel()` behaviour: cancels the parked body at once; the sco
     t.is(loop.time(), 25);
   });
   t.deepEqual(log, ["body raised CancelledError at 20", "run returned undefined"]);
+});
+
+test("`CancelScope.cancel()` behaviour: disarms the deadline timer at once: a shielded cleanup waiting outside the loop does not see the clock jump to the old deadline", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const scope = new CancelScope({ deadline: 1000 });
+    const value = yield* scope.run(function* (self) {
+      t.is(loop._liveTimerCount(), 1, "the deadline timer is armed");
+      self.cancel();
+      t.is(loop._liveTimerCount(), 0, "cancel() disarmed it at once, before the scope exits");
+      try {
+        yield* sleep(10);
+      } finally {
+        // Nothing on the loop is due while this waits: with a deadline timer still armed, the
+        // virtual clock would jump to 1000 before the Promise settles.
+        log.push(`cleanup: ${yield* shield(fromPromise(Promise.resolve("flushed")))} at ${loop.time()}`);
+      }
+    });
+    t.is(value, undefined);
+    t.true(scope.cancelledCaught);
+    t.is(scope.cancelReason?.source, "explicit");
+  });
+  t.deepEqual(log, ["cleanup: flushed at 0"]);
 });
 
 test("`CancelScope.cancel()` behaviour: from inside the body, the next suspension raises", async (t) => {
@@ -462,6 +488,40 @@ test("`CancelScope` behaviour: nested scopes, the outermost cancelled scope abso
     t.true(outer.cancelledCaught);
   });
   t.deepEqual(log, []);
+});
+
+test("`CancelScope.run()` behaviour: an outer and a shielded inner scope both cancelled, the inner run() absorbs its own CancelledError and the code after it runs", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    const loop = getRunningLoop();
+    const outer = new CancelScope();
+    const inner = new CancelScope({ shield: true });
+    const value = yield* outer.run(function* () {
+      const innerValue = yield* inner.run(function* () {
+        outer.cancel();
+        inner.cancel();
+        try {
+          yield* sleep(10);
+        } catch (error) {
+          log.push(`inner body raised ${(error as Error).name} at ${loop.time()}`);
+          throw error;
+        }
+        log.push("not reached");
+      });
+      log.push(`after the inner scope: ${String(innerValue)}`);
+      try {
+        yield* sleep(10); // outside the shield, the outer cancellation applies
+      } catch (error) {
+        log.push(`outer body raised ${(error as Error).name} at ${loop.time()}`);
+        throw error;
+      }
+      return "not reached";
+    });
+    t.is(value, undefined);
+    t.true(inner.cancelledCaught, "the shielded scope caught what it caused");
+    t.true(outer.cancelledCaught);
+  });
+  t.deepEqual(log, ["inner body raised CancelledError at 0", "after the inner scope: undefined", "outer body raised CancelledError at 0"]);
 });
 
 test("`CancelScope` behaviour: nested scopes, a cancelled inner scope absorbs and the outer body goes on", async (t) => {

@@ -1,7 +1,7 @@
 import test from "ava";
 import type { ExecutionContext } from "ava";
-import { CancelledError, EventLoop, InvalidStateError, getRunningLoop, sleep } from "../../lib/index.js";
-import type { Coroutine, ExceptionContext, Operation } from "../../lib/index.js";
+import { BUDGET_MS, CancelledError, EventLoop, InvalidStateError, getRunningLoop, sleep, yieldNow } from "../../lib/index.js";
+import type { Coroutine, ExceptionContext, Operation, TimerHandle } from "../../lib/index.js";
 import { NodeSelector, VirtualFile, VirtualSelector } from "../../selectors/index.js";
 import type { Selector, SelectorKey, SelectResult } from "../../selectors/index.js";
 import { CLEAN, leftovers, runVirtual, virtualLoop } from "../helpers/loop.js";
@@ -490,6 +490,22 @@ test("`stop()` behaviour: called before runForever(), the run stops after one pa
   closeClean(t, loop, reports);
 });
 
+test("`stop()` behaviour: called before runForever() with only a timer pending, the one pass polls without waiting: the clock stays, the timer waits for the next run", async (t) => {
+  const { loop, log, reports } = loggingLoop();
+  loop.callLater(100, () => {
+    log.push(`timer at ${loop.time()}`);
+    loop.stop();
+  });
+  loop.stop();
+  await loop.runForever();
+  t.deepEqual(log, ["select(0)"], "one pass, and its poll did not wait for the timer");
+  t.is(loop.time(), 0);
+  t.is(loop._liveTimerCount(), 1, "the timer is still pending");
+  await loop.runForever();
+  t.deepEqual(log, ["select(0)", "select(100)", "timer at 100"]);
+  closeClean(t, loop, reports);
+});
+
 test("`stop()` behaviour: from outside, ends a loop waiting for work", async (t) => {
   const { loop, reports } = virtualLoop();
   const running = loop.runForever();
@@ -840,29 +856,40 @@ test("`callLater()` behaviour: from outside the loop, wakes a loop waiting with 
   closeClean(t, loop, reports);
 });
 
-// Real time, because waiting on the host is what is tested; only the order of events is asserted.
+// On the host, because waiting on it is what is tested. Nothing waits on the wall clock: the
+// early timer is due at once, so it can only fire before the far one if adding it woke the
+// loop; one host turn (setImmediate) is all the loop gets, and the order of events is asserted.
 test("`callLater()` behaviour: on a NodeSelector, a timer added from outside while the loop waits fires before a later one; a later one does not wake the loop", async (t) => {
-  const polls: string[] = [];
-  const selector = new LoggingSelector(polls, new NodeSelector());
+  const log: string[] = [];
+  const selector = new LoggingSelector(log, new NodeSelector());
   const reports: ExceptionContext[] = [];
   const loop = new EventLoop({ selector, exceptionHandler: (context) => reports.push(context) });
-  const log: string[] = [];
+  const hostTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+  // The poll timeouts are real durations (60 s less a few µs): log them in whole seconds.
+  const events = (): string[] => log.map((entry) => entry.replace(/^select\(([\d.]+)\)$/, (_, ms: string) => `select(${Math.round(Number(ms) / 1000)} s)`));
   const far = loop.callLater(60_000, () => log.push("far timer fired"));
+  let later: TimerHandle | undefined;
   const running = loop.runForever();
-  t.is(selector.polls, 1, "the loop waits on the host for the far timer");
-  await new Promise((resolve) => setImmediate(resolve));
-  const later = loop.callLater(120_000, () => log.push("later timer fired"));
-  await new Promise((resolve) => setImmediate(resolve));
-  t.is(selector.polls, 1, "a timer after the earliest one does not wake the loop");
-  loop.callLater(5, () => {
-    log.push("early timer fired");
-    loop.stop();
-  });
-  await running;
-  t.true(selector.polls >= 2, "the earlier timer woke the loop");
-  t.deepEqual(log, ["early timer fired"]);
+  try {
+    t.deepEqual(events(), ["select(60 s)"], "the loop waits on the host for the far timer");
+    await hostTurn();
+    later = loop.callLater(120_000, () => log.push("later timer fired"));
+    await hostTurn();
+    t.deepEqual(events(), ["select(60 s)"], "a timer after the earliest one does not wake the loop");
+    loop.callLater(0, () => {
+      log.push("early timer fired");
+      loop.stop();
+    });
+    await hostTurn();
+    t.deepEqual(events(), ["select(60 s)", "early timer fired"], "the earlier timer woke the loop, which ran it without another poll");
+    t.false(loop.isRunning());
+  } finally {
+    // A failed assertion throws: end the run at once instead of leaving it waiting a minute on the host.
+    if (loop.isRunning()) loop.stop();
+    await running;
+  }
   far.cancel();
-  later.cancel();
+  later?.cancel();
   closeClean(t, loop, reports);
 });
 
@@ -939,4 +966,157 @@ test("`close()` behaviour: in debug mode a task still pending at close is report
   t.truthy(report, "the pending task was reported");
   t.regex(report!.message, /Task forgotten was still pending when the loop closed \(waiting on sleep until 1000\)/);
   t.regex(report!.message, /task created here[\s\S]*event-loop\.test\.ts/, "with the stack where it was created");
+});
+
+// ---- the time budget: handing control back to Node -----------------------------------------------
+
+/**
+ * A step that overruns the loop's time budget by itself: CPU work that keeps the thread busy
+ * until more than BUDGET_MS of host time has passed. Nothing sleeps, and the tests below assert
+ * only the order of events, never a duration. On a VirtualSelector the loop never waits, so a
+ * host callback (`setImmediate`) can only run when the loop hands control back to Node.
+ */
+function overrunBudget(): void {
+  const end = performance.now() + BUDGET_MS + 1;
+  while (performance.now() < end) {
+    // busy: this is the step's work
+  }
+}
+
+/**
+ * A coroutine of `steps` steps that each overrun the budget, log, ask Node for a turn (through
+ * `host`: `setImmediate` by default), and give way.
+ */
+function* overrunningSteps(
+  name: string,
+  steps: number,
+  log: string[],
+  host: (callback: () => void) => void = setImmediate,
+): Coroutine<void> {
+  for (let step = 1; step <= steps; step++) {
+    overrunBudget();
+    log.push(`${name} step ${step}`);
+    host(() => log.push(`Node after ${name} step ${step}`));
+    yield* yieldNow();
+  }
+}
+
+// A host timer due when the loop hands off fires before the next stretch, also after a stretch
+// that did not start in Node's check phase (the first one, here).
+const HOST_TURNS: readonly [string, (callback: () => void) => void][] = [
+  ["setImmediate", setImmediate],
+  ["a host timer", (callback) => setTimeout(callback, 0)],
+];
+
+for (const [what, host] of HOST_TURNS) {
+  test(`\`runUntilComplete()\` behaviour: after a task step that overruns BUDGET_MS, Node gets a turn before the next step (${what})`, async (t) => {
+    const { loop, log, reports } = loggingLoop();
+    await loop.runUntilComplete(loop.createTask(overrunningSteps("A", 3, log, host)));
+    t.deepEqual(log, [
+      "select(0)",
+      "A step 1",
+      "Node after A step 1",
+      "select(0)",
+      "A step 2",
+      "Node after A step 2",
+      "select(0)",
+      "A step 3",
+      "Node after A step 3",
+      "select(0)", // A returns
+      "select(0)", // runUntilComplete's done callback stops the loop
+    ]);
+    closeClean(t, loop, reports);
+  });
+}
+
+test("`runUntilComplete()` behaviour: tasks that overrun BUDGET_MS in one snapshot each get Node a turn; the rest of the snapshot runs next, before the next poll", async (t) => {
+  const { loop, log, reports } = loggingLoop();
+  const tasks = ["A", "B", "C"].map((name) => loop.createTask(overrunningSteps(name, 2, log)));
+  const main = loop.createTask(
+    (function* (): Coroutine<void> {
+      log.push("main joins");
+      for (const task of tasks) yield* task;
+      log.push("main done");
+    })(),
+  );
+  await loop.runUntilComplete(main);
+  t.deepEqual(log, [
+    // The first snapshot is [A, B, C, main]: the loop hands off after each long step and
+    // resumes the same snapshot without a poll.
+    "select(0)",
+    "A step 1",
+    "Node after A step 1",
+    "B step 1",
+    "Node after B step 1",
+    "C step 1",
+    "Node after C step 1",
+    "main joins",
+    // What those steps scheduled (their yieldNow) runs in the next pass, after its poll.
+    "select(0)",
+    "A step 2",
+    "Node after A step 2",
+    "B step 2",
+    "Node after B step 2",
+    "C step 2",
+    "Node after C step 2",
+    "select(0)", // A, B and C return
+    "select(0)",
+    "main done",
+    "select(0)",
+  ]);
+  closeClean(t, loop, reports);
+});
+
+for (const debug of [false, true]) {
+  test(`\`callSoon()\` behaviour${debug ? " in debug mode" : ""}: callbacks that overrun BUDGET_MS each get Node a turn; what Node schedules runs after the rest of the snapshot`, async (t) => {
+    const { loop, log, reports } = loggingLoop();
+    loop.debug = debug;
+    loop.slowCallbackDurationMs = Number.POSITIVE_INFINITY; // debug mode times entries, reports none
+    for (const name of ["a", "b", "c"]) {
+      loop.callSoon(() => {
+        overrunBudget();
+        log.push(`callback ${name}`);
+        setImmediate(() => {
+          log.push(`Node after callback ${name}`);
+          if (name === "a") {
+            loop.callSoon(() => {
+              log.push("scheduled during Node's turn");
+              loop.stop();
+            });
+          }
+        });
+      });
+    }
+    await loop.runForever();
+    t.deepEqual(log, [
+      "select(0)",
+      "callback a",
+      "Node after callback a",
+      "callback b",
+      "Node after callback b",
+      "callback c",
+      "Node after callback c",
+      "select(0)",
+      "scheduled during Node's turn",
+    ]);
+    closeClean(t, loop, reports);
+  });
+}
+
+test("`stop()` behaviour: requested in a pass that hands control to Node in the middle, the run ends after the rest of that pass", async (t) => {
+  const { loop, log, reports } = loggingLoop();
+  loop.callSoon(() => {
+    overrunBudget();
+    log.push("first, stops the loop");
+    loop.stop();
+    loop.callSoon(() => log.push("scheduled during the pass"));
+    setImmediate(() => log.push("Node"));
+  });
+  loop.callSoon(() => log.push("second"));
+  await loop.runForever();
+  t.deepEqual(log, ["select(0)", "first, stops the loop", "Node", "second"]);
+  loop.callSoon(() => loop.stop());
+  await loop.runForever();
+  t.deepEqual(log.slice(4), ["select(0)", "scheduled during the pass"], "the next run starts with what the pass scheduled");
+  closeClean(t, loop, reports);
 });

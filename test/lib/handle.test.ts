@@ -158,7 +158,7 @@ test("`Handle.cancel()` behaviour: cancelling a reader's handle stops it, and th
   });
   await loop.runForever();
   t.deepEqual(log, ["timer@10"], "the cancelled reader never ran, and time reached the timer");
-  t.true(selector.polls < 10, `the loop polled ${selector.polls} times`);
+  t.is(selector.polls, 2, "one poll reports the ready file (its cancelled reader is dropped then), the next one jumps to the timer");
   // asyncio drops the registration of a cancelled reader when its file is reported ready.
   t.is(loop.selector.getKey(file), undefined, "the cancelled reader's registration was dropped");
   loop.removeReader(file);

@@ -30,28 +30,23 @@ import {
 import type { Coroutine, ExceptionContext, Task } from "../../lib/index.js";
 import { VirtualSelector } from "../../selectors/index.js";
 import { CLEAN, leftovers } from "../helpers/loop.js";
-
-const SEED = process.env["FC_SEED"] === undefined ? Date.now() % 2 ** 31 : Number(process.env["FC_SEED"]);
+import { checkProperty } from "../helpers/property.js";
 
 /** Virtual ms after which whatever still waits is cancelled (every script is done well before). */
 const QUIESCENCE_MS = 1000;
 
-/** Runs `property` for `numRuns` cases with the shared seed, and says how to replay a failure. */
+/** Runs `property` for `numRuns` cases with the shared seed (see `checkProperty`: a failure says how to replay it). */
 async function check<T>(t: ExecutionContext, arbitrary: fc.Arbitrary<T>, numRuns: number, property: (value: T) => Promise<void>): Promise<void> {
-  t.log(`fast-check seed ${SEED} (replay with FC_SEED=${SEED}), ${numRuns} cases`);
   let cases = 0;
-  try {
-    await fc.assert(
-      fc.asyncProperty(arbitrary, async (value) => {
-        cases++;
-        await property(value);
-      }),
-      { seed: SEED, numRuns, endOnFailure: true },
-    );
-  } catch (error) {
-    throw new Error(`property failed (replay with FC_SEED=${SEED}):\n${(error as Error).message}`);
-  }
-  t.true(cases >= numRuns, `${cases} cases ran`);
+  const details = await checkProperty(
+    t,
+    fc.asyncProperty(arbitrary, async (value) => {
+      cases++;
+      await property(value);
+    }),
+    { numRuns, endOnFailure: true },
+  );
+  if (!details.failed) t.true(cases >= numRuns, `${cases} cases ran`);
 }
 
 /** Runs `main` on a fresh virtual loop; fails if anything is left pending or was reported. */

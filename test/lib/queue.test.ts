@@ -20,11 +20,14 @@ import type { Coroutine, QueueOptions, Task } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
 import { catching } from "../helpers/operations.js";
 
-/** The three queue classes, for the tests that every kind must pass. */
+/**
+ * The three queue classes, for the tests that every kind must pass, each with the order in which
+ * it gives back items put in a given order: first in first out, last in first out, smallest first.
+ */
 const KINDS = [
-  ["Queue", (options?: QueueOptions) => new Queue<string>(options)],
-  ["LifoQueue", (options?: QueueOptions) => new LifoQueue<string>(options)],
-  ["PriorityQueue", (options?: QueueOptions) => new PriorityQueue<string>(options)],
+  ["Queue", (options?: QueueOptions) => new Queue<string>(options), (put: readonly string[]) => [...put]],
+  ["LifoQueue", (options?: QueueOptions) => new LifoQueue<string>(options), (put: readonly string[]) => [...put].reverse()],
+  ["PriorityQueue", (options?: QueueOptions) => new PriorityQueue<string>(options), (put: readonly string[]) => [...put].sort()],
 ] as const;
 
 // ---- basics (CPython QueueBasicTests) ---------------------------------------------------------------
@@ -496,6 +499,33 @@ test("`Queue.join()` behaviour: a joiner cancelled while waiting is withdrawn; t
   });
 });
 
+test("`Queue.join()` behaviour: counts a parked putter's item that a get() moved in: join() waits for its taskDone() too", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    const q = new Queue<string>({ maxsize: 1 });
+    q.putNowait("first");
+    const putter = createTask(q.put("second"));
+    const joiner = createTask(
+      (function* () {
+        yield* q.join();
+        log.push("join returned");
+      })(),
+    );
+    yield* yieldNow(); // both parked: the queue is full, "first" is unfinished
+    t.is(yield* q.get(), "first"); // moves "second" in
+    q.taskDone(); // "first" is done; "second" is not
+    log.push("first done");
+    yield* putter;
+    t.false(joiner.done(), "join() keeps waiting for the moved-in item");
+    t.is(yield* q.get(), "second");
+    t.notThrows(() => q.taskDone(), "the moved-in item was counted");
+    log.push("second done");
+    yield* joiner;
+    t.throws(() => q.taskDone(), { instanceOf: RangeError }, "two items were put, two are done");
+  });
+  t.deepEqual(log, ["first done", "second done", "join returned"]);
+});
+
 test("`Queue.join()` behaviour: counts items handed straight to a getter too", async (t) => {
   await runVirtual(t, function* () {
     const q = new Queue<number>();
@@ -513,7 +543,7 @@ test("`Queue.join()` behaviour: counts items handed straight to a getter too", a
 
 // ---- shutdown (CPython QueueShutdownTests), for every kind of queue -------------------------------------
 
-for (const [kind, make] of KINDS) {
+for (const [kind, make, takenOrder] of KINDS) {
   test(`\`${kind}.shutdown()\` behaviour: on an empty queue, put and get raise QueueShutDown (CPython test_shutdown_empty)`, async (t) => {
     await runVirtual(t, function* () {
       const q = make();
@@ -562,10 +592,11 @@ for (const [kind, make] of KINDS) {
           t.throws(() => q.taskDone(), { instanceOf: RangeError }, "the dropped items were counted as done");
           yield* q.join();
         } else {
-          t.true("LO".includes(yield* q.get()));
+          const taken = [yield* q.get()];
           q.taskDone();
-          t.true("LO".includes(q.getNowait()));
+          taken.push(q.getNowait());
           q.taskDone();
+          t.deepEqual(taken, takenOrder(["L", "O"]));
           yield* q.join();
           t.true((yield* catching(q.get())) instanceof QueueShutDown);
           t.throws(() => q.getNowait(), { instanceOf: QueueShutDown, message: /queue\.getNowait\(\) was called on a queue that is shut down and empty/ });
@@ -586,7 +617,7 @@ for (const [kind, make] of KINDS) {
         t.regex((error as Error).message, /queue\.put\(\) was interrupted: the queue was shut down while it waited for room \(the item was not added\)/);
         const left: string[] = [];
         while (!q.empty()) left.push(q.getNowait());
-        t.deepEqual(left.sort(), immediate ? [] : ["E", "W"]);
+        t.deepEqual(left, immediate ? [] : takenOrder(["E", "W"]));
       });
     });
 
@@ -643,7 +674,7 @@ for (const [kind, make] of KINDS) {
       const got: unknown[] = [];
       for (const task of tasks) got.push(yield* task);
       t.deepEqual(results, [true, true, true, true]);
-      t.deepEqual([got[0], got[1]].sort(), ["D", "Y"]);
+      t.deepEqual([got[0], got[1]], takenOrder(["Y", "D"]), "in the queue's order, the first consumer taking the first item out");
     });
   });
 

@@ -647,3 +647,21 @@ test("`timeout()` behaviour: a body function returning a generator function is a
     t.is(yield* timeout(10, () => logged(log, 5)), "body");
   });
 });
+
+test("`moveOnAfter()` behaviour: a negative delay or a past moveOnAt deadline means now: the body starts, is cancelled at its first suspension, and undefined is returned", async (t) => {
+  const log: string[] = [];
+  await runVirtual(t, function* () {
+    yield* sleep(100);
+    t.is(yield* moveOnAfter(-5, logged(log, 10)), undefined);
+    t.is(yield* moveOnAt(20, logged(log, 10)), undefined);
+    // A body that never suspends is not interrupted: it returns its value.
+    t.is(
+      yield* moveOnAfter(-5, function* () {
+        return "no suspension";
+      }),
+      "no suspension",
+    );
+    t.is(getRunningLoop().time(), 100);
+  });
+  t.deepEqual(log, ["body caught CancelledError at 100", "body finally", "body caught CancelledError at 100", "body finally"]);
+});

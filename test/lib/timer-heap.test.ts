@@ -4,6 +4,7 @@ import { EventLoop, TimerHandle, getRunningLoop, sleep } from "../../lib/index.j
 import { TimerHeap } from "../../lib/timer-heap.js";
 import { VirtualSelector } from "../../selectors/index.js";
 import { runVirtual, virtualLoop } from "../helpers/loop.js";
+import { checkProperty } from "../helpers/property.js";
 
 /**
  * A heap with its own timers: a TimerHandle tells its loop when it is cancelled, so the
@@ -27,17 +28,16 @@ function drain(heap: TimerHeap): TimerHandle[] {
   return out;
 }
 
-test("`TimerHeap` behaviour: pops by deadline, equal deadlines in scheduling order (any input)", (t) => {
-  t.notThrows(() =>
-    fc.assert(
-      fc.property(fc.array(fc.integer({ min: -5, max: 20 }), { maxLength: 200 }), (deadlines) => {
-        const { heap, timer } = heapWithTimers();
-        const pushed = deadlines.map((when) => timer(when));
-        const expected = [...pushed].sort((a, b) => a._when - b._when || a._seq - b._seq);
-        const popped = drain(heap);
-        return popped.length === expected.length && popped.every((entry, i) => entry === expected[i]);
-      }),
-    ),
+test("`TimerHeap` behaviour: pops by deadline, equal deadlines in scheduling order (any input)", async (t) => {
+  await checkProperty(
+    t,
+    fc.property(fc.array(fc.integer({ min: -5, max: 20 }), { maxLength: 200 }), (deadlines) => {
+      const { heap, timer } = heapWithTimers();
+      const pushed = deadlines.map((when) => timer(when));
+      const expected = [...pushed].sort((a, b) => a._when - b._when || a._seq - b._seq);
+      const popped = drain(heap);
+      return popped.length === expected.length && popped.every((entry, i) => entry === expected[i]);
+    }),
   );
 });
 
@@ -76,7 +76,7 @@ test("`TimerHeap` behaviour: peek() is the earliest entry and pop() removes it",
   t.is(heap.size, 0);
 });
 
-test("`TimerHeap` behaviour: any mix of push, pop and cancel keeps order, counts and the memory bound", (t) => {
+test("`TimerHeap` behaviour: any mix of push, pop and cancel keeps order, counts and the memory bound", async (t) => {
   type Step = { op: "push"; when: number } | { op: "pop" } | { op: "cancel"; pick: number } | { op: "drop" };
   const step: fc.Arbitrary<Step> = fc.oneof(
     { weight: 5, arbitrary: fc.integer({ min: 0, max: 50 }).map((when): Step => ({ op: "push", when })) },
@@ -86,44 +86,43 @@ test("`TimerHeap` behaviour: any mix of push, pop and cancel keeps order, counts
   );
   const key = (timer: TimerHandle): [number, number] => [timer._when, timer._seq];
   const before = (a: TimerHandle, b: TimerHandle): boolean => a._when < b._when || (a._when === b._when && a._seq < b._seq);
-  t.notThrows(() =>
-    fc.assert(
-      fc.property(fc.array(step, { maxLength: 400 }), (steps) => {
-        const { heap, timer } = heapWithTimers();
-        const live = new Set<TimerHandle>(); // the model: live timers in the heap
-        const all: TimerHandle[] = [];
-        for (const s of steps) {
-          if (s.op === "push") {
-            const entry = timer(s.when);
-            live.add(entry);
-            all.push(entry);
-          } else if (s.op === "cancel") {
-            const entry = all[s.pick % Math.max(1, all.length)];
-            entry?.cancel();
-            if (entry !== undefined) live.delete(entry);
-          } else if (s.op === "drop") {
-            heap.dropCancelledHead();
-            const head = heap.peek();
-            if (head !== undefined && head.cancelled()) throw new Error("dropCancelledHead() left a cancelled head");
+  await checkProperty(
+    t,
+    fc.property(fc.array(step, { maxLength: 400 }), (steps) => {
+      const { heap, timer } = heapWithTimers();
+      const live = new Set<TimerHandle>(); // the model: live timers in the heap
+      const all: TimerHandle[] = [];
+      for (const s of steps) {
+        if (s.op === "push") {
+          const entry = timer(s.when);
+          live.add(entry);
+          all.push(entry);
+        } else if (s.op === "cancel") {
+          const entry = all[s.pick % Math.max(1, all.length)];
+          entry?.cancel();
+          if (entry !== undefined) live.delete(entry);
+        } else if (s.op === "drop") {
+          heap.dropCancelledHead();
+          const head = heap.peek();
+          if (head !== undefined && head.cancelled()) throw new Error("dropCancelledHead() left a cancelled head");
+        } else {
+          const popped = heap.pop();
+          let earliest: TimerHandle | undefined;
+          for (const entry of live) if (earliest === undefined || before(entry, earliest)) earliest = entry;
+          if (popped === undefined) {
+            if (earliest !== undefined) throw new Error("pop() found nothing but live timers remain");
+          } else if (popped.cancelled()) {
+            if (earliest !== undefined && before(earliest, popped)) throw new Error(`cancelled ${key(popped)} popped before live ${key(earliest)}`);
           } else {
-            const popped = heap.pop();
-            let earliest: TimerHandle | undefined;
-            for (const entry of live) if (earliest === undefined || before(entry, earliest)) earliest = entry;
-            if (popped === undefined) {
-              if (earliest !== undefined) throw new Error("pop() found nothing but live timers remain");
-            } else if (popped.cancelled()) {
-              if (earliest !== undefined && before(earliest, popped)) throw new Error(`cancelled ${key(popped)} popped before live ${key(earliest)}`);
-            } else {
-              if (popped !== earliest) throw new Error(`popped ${key(popped)}, expected ${earliest === undefined ? "nothing" : key(earliest)}`);
-              live.delete(popped);
-            }
+            if (popped !== earliest) throw new Error(`popped ${key(popped)}, expected ${earliest === undefined ? "nothing" : key(earliest)}`);
+            live.delete(popped);
           }
-          if (heap.size - heap.cancelledCount !== live.size) throw new Error("live count differs from the model");
-          if (heap.size >= 64 && heap.cancelledCount * 2 > heap.size) throw new Error("more than half of a large heap is cancelled");
         }
-        return true;
-      }),
-    ),
+        if (heap.size - heap.cancelledCount !== live.size) throw new Error("live count differs from the model");
+        if (heap.size >= 64 && heap.cancelledCount * 2 > heap.size) throw new Error("more than half of a large heap is cancelled");
+      }
+      return true;
+    }),
   );
 });
 
@@ -172,6 +171,24 @@ test("`TimerHeap` behaviour: rebuilt without cancelled entries once more than ha
   const live = timers.filter((entry) => !entry.cancelled());
   const expected = [...live].sort((a, b) => a._when - b._when || a._seq - b._seq);
   t.deepEqual(drain(heap), expected, "the rebuilt heap still pops in order");
+});
+
+test("`TimerHeap` behaviour: a rebuild set off by cancelling the head still pops the earliest live timer first", (t) => {
+  const { heap, timer } = heapWithTimers();
+  // Pushed in this order, the head (0) has a later child (50) before an earlier one (1) in the
+  // heap's array; the 61 late timers all sit below them.
+  const head = timer(0, "head");
+  const later = timer(50, "later");
+  const earliestLive = timer(1, "earliest live");
+  const late = Array.from({ length: 61 }, (_, i) => timer(100 + i));
+  t.is(heap.size, 64);
+  for (const entry of late.slice(0, 32)) entry.cancel();
+  t.is(heap.cancelledCount, 32, "exactly half: no rebuild yet");
+  head.cancel(); // the 33rd of 64: the rebuild runs with the head cancelled
+  t.is(heap.size, 31, "rebuilt");
+  t.is(heap.cancelledCount, 0);
+  t.is(heap.peek(), earliestLive, "the rebuilt heap's head is the earliest live timer, not the first one left in the array");
+  t.deepEqual(drain(heap), [earliestLive, later, ...late.slice(32)]);
 });
 
 test("`TimerHeap` behaviour: a small heap is never rebuilt", (t) => {

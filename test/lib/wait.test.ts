@@ -183,3 +183,16 @@ for (const [what, call, errorClass, message] of badCalls) {
     t.is(result[1], "still fine");
   });
 }
+
+test("`wait()` behaviour: a negative timeoutMs means now, as 0: it looks without waiting", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    const finished = createTask(sleep(0, "done"));
+    yield* sleep(1);
+    const task = createTask(sleep(10));
+    const { done, pending } = yield* wait([finished, task], { timeoutMs: -5 });
+    const now = getRunningLoop().time();
+    yield* task;
+    return [[...done].includes(finished), [...pending].includes(task), now];
+  });
+  t.deepEqual(result, [true, true, 1]);
+});
