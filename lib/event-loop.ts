@@ -58,6 +58,7 @@ import type { InternalTaskOptions, TaskOptions } from "./task.js";
 import { _keepMaps } from "./exemplars.js";
 import { ReadyQueue } from "./ready-queue.js";
 import { UnretrievedFailures } from "./unretrieved-failures.js";
+import { _unwatchWait, _watchWait } from "./deadlock-watch.js";
 import { TimerHeap } from "./timer-heap.js";
 import { NodeSelectorFactory } from "./default-selector.js";
 
@@ -734,6 +735,7 @@ export class EventLoop {
   }
 
   #halt(error?: unknown): void {
+    if (this.#waiting) _unwatchWait(this);
     this.#running = false;
     this.#snapshotLeft = 0; // entries left (only after an error) run in the next run's first pass
     this.#stopping = false;
@@ -757,6 +759,7 @@ export class EventLoop {
    * `run()` in the process ran 3× slower.
    */
   _runBatch(events: SelectResult | undefined, afterHandOff = false): void {
+    if (this.#waiting) _unwatchWait(this);
     this.#waiting = false;
     if (!this.#running) return; // closed or failed while the poll was pending
     const previousLoop = _swapRunningLoop(this);
@@ -771,6 +774,7 @@ export class EventLoop {
             const polled = this.#poll();
             if (!Array.isArray(polled)) {
               this.#waiting = true;
+              _watchWait(this); // see deadlock-watch.ts
               (polled as Promise<SelectResult>).then(
                 (ready) => this._runBatch(ready),
                 (error: unknown) => this.#halt(error),
@@ -929,6 +933,22 @@ export class EventLoop {
     return --this.#untilClockCheck === 0 && this.#budgetSpent();
   }
 
+  /**
+   * @internal Node's loop is empty while this loop waits on its selector: nothing can ever wake
+   * it (see deadlock-watch.ts). The run stops with an error that says what every task waits on.
+   */
+  _deadlocked(): void {
+    if (!this.#waiting || !this.#running) return;
+    const tasks = [...this._pendingTasks()];
+    const shown = tasks.slice(0, 10).map((task) => `${task._describe()} (waiting on ${task.waitingOn})`);
+    if (tasks.length > 10) shown.push(`and ${tasks.length - 10} more`);
+    const error = new InvalidStateError(
+      `the event loop is deadlocked: it waits, and nothing left in the process can wake it (no timer, no I/O, no pending Promise); ${tasks.length === 0 ? "no task is pending" : `pending: ${shown.join(", ")}`}. Something must set the Future, release the lock or put the item these tasks wait for`,
+    );
+    this.#wakeSelector(); // settles the outstanding select(); its continuation sees the loop stopped
+    this.#halt(error);
+  }
+
   /** @internal An entry of the ready queue threw (a kernel bug: entries catch their own errors). */
   _readyEntryThrew(error: unknown): void {
     this.callExceptionHandler({ message: "an entry of the ready queue threw", exception: error });
@@ -963,6 +983,7 @@ export class EventLoop {
 
   #wakeSelector(): void {
     if (!this.#waiting) return;
+    _unwatchWait(this);
     this.#waiting = false;
     this.#selector.wake();
   }

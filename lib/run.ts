@@ -53,7 +53,9 @@ export interface RunOptions {
  * @returns a Promise of `main`'s result; it rejects with `main`'s error, or with a TypeError if
  *   `main` returns a Promise or another thenable (the loop has stopped by the time it could
  *   settle: wait for it inside with `yield* fromPromise(p)`). If the shutdown fails after
- *   `main` failed, `main`'s error wins and the other goes to the exception handler.
+ *   `main` failed, `main`'s error wins and the other goes to the exception handler. When every
+ *   task waits and nothing left in the process can wake them (a deadlock), it rejects with an
+ *   {@link InvalidStateError} listing what each task waits on.
  * @example
  * ```ts
  * const total = await run(function* () {

@@ -649,3 +649,20 @@ test("`run()` behaviour: the issue's program (main returns a Promise awaiting a 
   t.is(stdout, "rejected with TypeError\n");
   t.is(stderr, "");
 });
+
+for (const selector of ["node", "virtual"]) {
+  test(`\`run()\` behaviour: a deadlock (every task waits, nothing can wake them) rejects with InvalidStateError on the ${selector} selector instead of a silent exit`, async (t) => {
+    // A child process: Node notices that nothing is left to do only when its own loop empties,
+    // which never happens inside the test runner (its IPC channel stays open).
+    const { stdout, stderr } = await execFileAsync(process.execPath, ["--import=tsx", "test/fixtures/run-deadlock.ts", selector], {
+      cwd: fileURLToPath(new URL("../../", import.meta.url)),
+      timeout: 20_000,
+    });
+    t.is(
+      stdout,
+      "rejected with InvalidStateError: the event loop is deadlocked: it waits, and nothing left in the process can wake it (no timer, no I/O, no pending Promise); pending: Task helper (waiting on Future), Task Task-1 (waiting on Future). Something must set the Future, release the lock or put the item these tasks wait for\n",
+      "and nothing reported at close: the shutdown cancelled both tasks",
+    );
+    t.is(stderr, "");
+  });
+}
