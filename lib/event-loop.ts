@@ -178,6 +178,9 @@ export class EventLoop {
   #stopping = false;
   #closed = false;
   #waiting = false; // a Promise from select() is outstanding
+  // Counts the runs (`runForever`, `runUntilComplete`): the answer of a poll made in an earlier
+  // run is dropped (a deadlocked run stops with its poll outstanding; see `_deadlocked`).
+  #runCount = 0;
   // The time budget of the current stretch (see `_runBatch`): when it ends, the last look at
   // the host clock, and the units (entries run, passes ended) between two looks.
   // Doubles from the start (NaN until a stretch begins): a field that starts as a small integer
@@ -730,6 +733,7 @@ export class EventLoop {
 
   #start(onStop: (error?: unknown) => void): void {
     this.#running = true;
+    this.#runCount++;
     this.#onStop = onStop;
     this._runBatch(undefined);
   }
@@ -775,9 +779,14 @@ export class EventLoop {
             if (!Array.isArray(polled)) {
               this.#waiting = true;
               _watchWait(this); // see deadlock-watch.ts
+              const run = this.#runCount;
               (polled as Promise<SelectResult>).then(
-                (ready) => this._runBatch(ready),
-                (error: unknown) => this.#halt(error),
+                (ready) => {
+                  if (run === this.#runCount) this._runBatch(ready);
+                },
+                (error: unknown) => {
+                  if (run === this.#runCount) this.#halt(error);
+                },
               );
               return;
             }
