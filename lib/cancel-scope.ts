@@ -272,6 +272,7 @@ export class CancelScope {
 
   /** @internal Unlinks the scope from the tree. */
   _unlink(): void {
+    if (this.#state === EXITED) return; // unlinking twice would cut the siblings off the parent
     this.#state = EXITED;
     const parent = this._parent;
     if (parent === undefined) return;

@@ -43,7 +43,7 @@
  * @module
  */
 
-import { _claimCoroutine } from "./coroutine-owner.js";
+import { _claimCoroutine, _tryClaimCoroutine } from "./coroutine-owner.js";
 import { _keepMaps } from "./exemplars.js";
 import { CancelledError } from "./errors.js";
 import { Future } from "./future.js";
@@ -389,26 +389,13 @@ class ChildRun implements Iterator<Instruction, unknown, unknown> {
     // Only a task cancelled before its first step is closed: its body never ran. A generator
     // object is closed too, so that it cannot be started later by someone else.
     try {
-      if (!this.#started && claimedBy(this.#inner, currentTask()!)) {
+      if (!this.#started && _tryClaimCoroutine(this.#inner, currentTask()!)) {
         (this.#inner as Partial<Iterator<Instruction, unknown, unknown>>).return?.(value);
       }
     } finally {
       this.#children._ended(this.#index, true, true);
     }
     return { done: true, value };
-  }
-}
-
-/**
- * True if `task` may close `op`: it claims it, unless another task drives that generator (then
- * it is that task's to close, and this child simply ends cancelled).
- */
-function claimedBy(op: unknown, task: Task<unknown>): boolean {
-  try {
-    _claimCoroutine(op, task);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -32,6 +32,17 @@ import type { Task } from "./task.js";
 const owners = new WeakMap<object, Task<unknown>>();
 
 /**
+ * @internal `_claimCoroutine` as a question: true if `task` now owns `op` (or `op` is not a
+ * generator object), false if another task claimed it first.
+ */
+export function _tryClaimCoroutine(op: unknown, task: Task<unknown>): boolean {
+  if (!_isGeneratorObject(op)) return true;
+  const owner = owners.get(op);
+  if (owner === undefined) owners.set(op, task);
+  return owner === undefined || owner === task;
+}
+
+/**
  * @internal Records that `task` drives `op` if `op` is a generator object; throws
  * {@link InvalidStateError} if another task claimed it first. Anything else passes.
  */

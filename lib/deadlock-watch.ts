@@ -7,11 +7,14 @@
  * then has nothing to do and exits, and the Promise of `run()` never settles: a script ends with
  * exit code 13 ("unsettled top-level await") or 0, and says nothing.
  *
- * The solution: Node emits `beforeExit` exactly when its loop has nothing left to do. A yieldio
- * loop still waiting at that moment can never be woken, so it stops with an error that lists
- * what each task waits on; `run()` then shuts down as after any failure and rejects with it.
- * One listener serves every loop; it is added on the first wait and kept (it does nothing
- * when no loop waits).
+ * The solution: Node emits `beforeExit` when its loop has nothing left to do. Other listeners
+ * may still wake us from there (a logger flushing on `beforeExit` settles a Promise a task
+ * waits on), so the first `beforeExit` of a wait only marks the loop as suspect and gives Node
+ * one more turn (`setImmediate`), in which the work those listeners queued runs. A wait that
+ * ends clears the mark. If Node's loop empties again and the same wait is still on, nothing can
+ * wake it: the loop stops with an error that lists what each task waits on, and `run()` shuts
+ * down as after any failure and rejects with it. One listener serves every loop; it is added on
+ * the first wait and kept (it does nothing when no loop waits).
  *
  * What it cannot see: a deadlock in a process that still has other work (a server, a timer of
  * its own) is indistinguishable from a long wait, and is not reported.
@@ -25,17 +28,28 @@ interface Watched {
   _deadlocked(): void;
 }
 
-// Invariant: the loops whose Promise from `select()` is outstanding.
-const waitingLoops = new Set<Watched>();
+// Invariant: the loops whose Promise from `select()` is outstanding, each with whether Node's
+// loop has already emptied once during that wait (suspect).
+const waitingLoops = new Map<Watched, boolean>();
 let listening = false;
 
 function onBeforeExit(): void {
-  for (const loop of [...waitingLoops]) loop._deadlocked();
+  let anySuspect = false;
+  for (const [loop, suspect] of [...waitingLoops]) {
+    if (suspect) loop._deadlocked();
+    else {
+      waitingLoops.set(loop, true);
+      anySuspect = true;
+    }
+  }
+  if (anySuspect) setImmediate(noop); // one more turn: what other listeners queued runs first
 }
+
+function noop(): void {}
 
 /** @internal The loop now waits on its selector's Promise. */
 export function _watchWait(loop: Watched): void {
-  waitingLoops.add(loop);
+  waitingLoops.set(loop, false);
   if (listening) return;
   listening = true;
   process.on("beforeExit", onBeforeExit);

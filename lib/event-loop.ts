@@ -388,7 +388,7 @@ export class EventLoop {
           if (future._outcomeIsError()) reject(future._outcomeValue());
           else {
             const value = future._outcomeValue();
-            if (isThenable(value)) reject(thenableResultError(what, value));
+            if (isThenable(value)) reject(thenableResultError(this, what, value));
             else resolve(value as T);
           }
         }
@@ -1066,12 +1066,19 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
 
-/** The error for an operation that returned a Promise; the Promise's own failure is marked handled. */
-function thenableResultError(what: string, value: PromiseLike<unknown>): TypeError {
+/**
+ * The error for an operation that returned a Promise. The Promise is not waited for, but its
+ * failure is not lost: it goes to the loop's exception handler when it comes (a cancellation,
+ * the shutdown's doing, is not reported), never to Node as an unhandled rejection.
+ */
+function thenableResultError(loop: EventLoop, what: string, value: PromiseLike<unknown>): TypeError {
+  const report = (error: unknown): void => {
+    if (!(error instanceof CancelledError)) loop.callExceptionHandler({ message: `the Promise that ${what} returned failed`, exception: error });
+  };
   try {
-    value.then(undefined, () => {}); // reported here instead: no unhandled rejection later
-  } catch {
-    // A thenable whose then() throws: nothing to mark.
+    value.then(undefined, report);
+  } catch (error) {
+    report(error); // a thenable whose then() throws
   }
   const kind = value instanceof Future ? value._describe() : "a Promise (a thenable)";
   return new TypeError(

@@ -78,6 +78,19 @@ export class ExceptionGroup extends AggregateError {
    * (Python's traceback of an exception group), then the cause.
    */
   [Symbol.for("nodejs.util.inspect.custom")](depth: number, options: { depth?: number | null }, inspect: (value: unknown, options: object) => string): string {
+    // Each entry is printed by a fresh inspect() call, which does not know what is being printed
+    // around it: cycles (a group that is its own cause) are cut here.
+    if (printing.has(this)) return `[Circular ${this.name}]`;
+    if (depth < 0) return `[${this.name}: ${this.message}]`;
+    printing.add(this);
+    try {
+      return this.#printed(depth, options, inspect);
+    } finally {
+      printing.delete(this);
+    }
+  }
+
+  #printed(depth: number, options: { depth?: number | null }, inspect: (value: unknown, options: object) => string): string {
     const lines = [this.stack ?? `${this.name}: ${this.message}`];
     const count = this.exceptions.length;
     const childOptions = { ...options, depth: options.depth == null ? options.depth : depth - 1 };
@@ -146,6 +159,9 @@ export class ExceptionGroup extends AggregateError {
 }
 
 const NO_ORIGINS: ReadonlyMap<unknown, string> = new Map();
+
+/** The groups being printed right now, outermost first (see the custom inspect). */
+const printing = new Set<ExceptionGroup>();
 
 function indent(text: string, prefix: string): string {
   return text

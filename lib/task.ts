@@ -27,7 +27,7 @@
  */
 
 import { CancelScope } from "./cancel-scope.js";
-import { _claimCoroutine } from "./coroutine-owner.js";
+import { _claimCoroutine, _tryClaimCoroutine } from "./coroutine-owner.js";
 import type { CancelReason } from "./cancel-reason.js";
 import { diagnoseYield } from "./diagnose-yield.js";
 import { CancelledError, InvalidStateError } from "./errors.js";
@@ -389,20 +389,17 @@ export class Task<T> extends Future<T> {
     let value = this.#slot;
     this.#slot = undefined;
     if (mode === NOT_STARTED) {
-      try {
-        _claimCoroutine(this.#coroutine, this as Task<unknown>);
-      } catch (error) {
-        this.#finish(SCHEDULED_ERROR, error); // another task's generator: not ours to close
-        return;
-      }
       const cancelling = this.#cancelling();
       if (cancelling !== undefined) {
-        // Cancelled before its first step: the body never runs (a generator object is closed,
-        // as the current task, so that a wrapper can claim what it closes).
+        // Cancelled before its first step: the body never runs. A generator object is closed
+        // (as the current task, so that a wrapper can claim what it closes), unless another
+        // task drives it: that one is not ours to close.
         const previous = _swapCurrentTask(this as Task<unknown>);
         let outcome: unknown;
         try {
-          (this.#coroutine as Partial<Iterator<Instruction, T, unknown>>).return?.(undefined as T);
+          if (_tryClaimCoroutine(this.#coroutine, this as Task<unknown>)) {
+            (this.#coroutine as Partial<Iterator<Instruction, T, unknown>>).return?.(undefined as T);
+          }
           outcome = cancelling._newError();
         } catch (error) {
           outcome = error; // a hand-written iterator whose return() threw
@@ -410,6 +407,12 @@ export class Task<T> extends Future<T> {
           _swapCurrentTask(previous);
         }
         this.#finish(SCHEDULED_ERROR, outcome);
+        return;
+      }
+      try {
+        _claimCoroutine(this.#coroutine, this as Task<unknown>);
+      } catch (error) {
+        this.#finish(SCHEDULED_ERROR, error); // another task's generator
         return;
       }
       mode = SCHEDULED_VALUE;

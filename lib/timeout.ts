@@ -104,7 +104,7 @@ export function* withDeadline<T>(
   atOnce?: (body: Operation<T>, label: string) => Generator<Instruction, T, unknown>,
 ): Generator<Instruction, T | undefined, unknown> {
   const where = `${label.slice(0, label.indexOf("("))}()`;
-  if (ms !== null) checkMs(where, kind === "after" ? "delayMs" : "whenMs", ms);
+  if (ms !== null) checkMs(where, atOnce !== undefined ? "timeoutMs" : kind === "after" ? "delayMs" : "whenMs", ms);
   // waitFor (the caller with `atOnce`) takes an Operation only, never a body function.
   if (typeof body !== "function" || atOnce !== undefined) checkOperation(where, body);
   if (atOnce !== undefined && kind === "after" && ms !== null && ms <= 0) return yield* atOnce(body as Operation<T>, label);
@@ -129,7 +129,7 @@ export function* withDeadline<T>(
  * until it unwinds). Errors of the body pass through unchanged; cancellation from outside
  * propagates as `CancelledError`; a body that returns normally returns its value.
  *
- * @param delayMs - the time limit in milliseconds of loop time, counted from the call;
+ * @param delayMs - the time limit in milliseconds of loop time, counted from when the operation starts;
  *   `<= 0`: expired already; `null`: no limit.
  * @param body - an Operation, or a function of the {@link Timeout} returning one.
  * @throws {@link TimeoutError} on expiry; TypeError/RangeError for a bad delay.
@@ -171,7 +171,7 @@ export function timeoutAt<T>(whenMs: number | null, body: TimeoutBody<T>): Gener
  *
  * **Cancellation:** as {@link timeout}, but expiry is not an error.
  *
- * @param delayMs - the time limit in milliseconds of loop time, counted from the call;
+ * @param delayMs - the time limit in milliseconds of loop time, counted from when the operation starts;
  *   `<= 0`: expired already; `null`: no limit.
  * @param body - an Operation, or a function of the {@link Timeout} returning one.
  * @example

@@ -10,6 +10,8 @@ import type { Instruction } from "./instruction.js";
 import type { Operation } from "./operation.js";
 import { shield } from "./shield.js";
 import { withDeadline } from "./timeout.js";
+import { _claimCoroutine } from "./coroutine-owner.js";
+import { currentTask } from "./running.js";
 
 /**
  * Waits for `op` for at most `timeoutMs` ms (`null`: no limit). On timeout, `op` is cancelled,
@@ -38,7 +40,9 @@ export function waitFor<T>(op: Operation<T>, timeoutMs: number | null): Generato
 
 function* expireAtOnce<T>(op: Operation<T>, label: string): Generator<Instruction, T, unknown> {
   if (!(op instanceof Future)) {
-    // A generator that has not started: close it without running its body.
+    // A generator that has not started: close it without running its body, unless another
+    // task drives it (then it is not ours to close: InvalidStateError, as for createTask).
+    _claimCoroutine(op, currentTask()!);
     op[Symbol.iterator]().return?.(undefined as T);
     throw new TimeoutError(`${label} expired before the operation started`);
   }

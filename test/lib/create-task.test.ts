@@ -376,7 +376,7 @@ test("`createTask()` behaviour: a shared generator given to a task cancelled bef
     const intruder = createTask(job);
     intruder.cancel();
     const error = yield* catching(intruder);
-    t.true(error instanceof InvalidStateError, "the intruder fails: the generator was never its own");
+    t.true(error instanceof CancelledError, "the intruder ends cancelled, as any task cancelled before its first step");
     t.is(yield* owner, "kept");
   });
 });

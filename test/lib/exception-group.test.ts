@@ -141,3 +141,15 @@ test("`ExceptionGroup` behaviour: nested groups print indented, and split() keep
   const [typeErrors] = group.split((error) => error instanceof TypeError);
   t.regex(inspect(typeErrors), /\n {2}\[1\/1\] from Task shallow-worker:\n {4}TypeError: shallow\n/);
 });
+
+test("`ExceptionGroup` behaviour: a group that is its own cause, or is reached again through an entry's cause, prints [Circular ...] instead of recursing", (t) => {
+  const group = new ExceptionGroup("loops", [new Error("a")]);
+  (group as { cause?: unknown }).cause = group;
+  t.regex(inspect(group), /\n {2}\[cause\]:\n {4}\[Circular ExceptionGroup\]$/);
+  const entry = new Error("entry");
+  const outer = new ExceptionGroup("outer", [entry]);
+  (entry as { cause?: unknown }).cause = outer;
+  const printed = inspect(outer, { depth: null });
+  t.true(printed.length < 10_000, `printed ${printed.length} characters`);
+  t.regex(printed, /\[Circular ExceptionGroup\]/);
+});

@@ -666,3 +666,33 @@ for (const selector of ["node", "virtual"]) {
     t.is(stderr, "");
   });
 }
+
+test("`run()` behaviour: a wait that a beforeExit listener ends is not a deadlock", async (t) => {
+  const { stdout, stderr } = await execFileAsync(process.execPath, ["--import=tsx", "test/fixtures/run-before-exit-wakes.ts"], {
+    cwd: fileURLToPath(new URL("../../", import.meta.url)),
+    timeout: 20_000,
+  });
+  t.is(stdout, "resolved with flushed\n");
+  t.is(stderr, "");
+});
+
+test("`run()` behaviour: the contract's instruments option, not built yet, is refused with a TypeError that says so", async (t) => {
+  const error = await t.throwsAsync(run(sleep(1), { ...virtual(), instruments: [] } as never), { instanceOf: TypeError });
+  t.regex(error.message, /^run\(\) got the option "instruments", which is not built yet/);
+});
+
+test("`run()` behaviour: when main returns a Promise that rejects, its error goes to the exception handler (not lost)", async (t) => {
+  const reports: ExceptionContext[] = [];
+  const failure = new Error("the returned promise failed");
+  await t.throwsAsync(
+    run(function* () {
+      return Promise.reject(failure);
+    }, virtual(reports)),
+    { instanceOf: TypeError },
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+  t.deepEqual(
+    reports.map((r) => [r.message, r.exception]),
+    [["the Promise that run()'s main operation returned failed", failure]],
+  );
+});

@@ -1,5 +1,5 @@
 import test from "ava";
-import { CancelledError, TimeoutError, createTask, getRunningLoop, shield, sleep, waitFor, yieldNow } from "../../lib/index.js";
+import { CancelledError, InvalidStateError, TimeoutError, createTask, getRunningLoop, shield, sleep, waitFor, yieldNow } from "../../lib/index.js";
 import type { Coroutine, Operation } from "../../lib/index.js";
 import { runVirtual } from "../helpers/loop.js";
 import { settle, errorOf } from "../helpers/operations.js";
@@ -324,4 +324,35 @@ test("`waitFor()` behaviour: an op that is not an Operation is a TypeError namin
   });
   t.is(result, "loop alive");
   t.deepEqual(log, [], "no operation of the arrays ran");
+});
+
+test("`waitFor()` behaviour: a bad timeoutMs is named timeoutMs in the error", async (t) => {
+  await runVirtual(t, function* () {
+    const error = errorOf(yield* settle(waitFor(sleep(1), "soon" as unknown as number)));
+    t.true(error instanceof TypeError);
+    t.is((error as Error).message, "waitFor() needs timeoutMs as a number of ms or null: received string");
+  });
+});
+
+test("`waitFor()` behaviour: timeoutMs <= 0 with a generator another task drives: InvalidStateError, and that task is undisturbed", async (t) => {
+  await runVirtual(t, function* () {
+    const log: string[] = [];
+    function* work(): Coroutine<string> {
+      try {
+        yield* sleep(10);
+        return "finished";
+      } finally {
+        log.push("work's finally");
+      }
+    }
+    const job = work();
+    const owner = createTask(job, { name: "owner" });
+    yield* sleep(1);
+    const error = errorOf(yield* settle(waitFor(job, 0)));
+    t.true(error instanceof InvalidStateError);
+    t.regex((error as Error).message, /generator object that is already driven by Task owner/);
+    t.deepEqual(log, [], "the owner's generator was not closed");
+    t.is(yield* owner, "finished");
+    t.deepEqual(log, ["work's finally"]);
+  });
 });
