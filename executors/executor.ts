@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { Future } from "../lib/future.js";
+import type { Future } from "../lib/core/future.js";
 
 /**
  * A typed reference to a function exported by a module: what an executor runs.

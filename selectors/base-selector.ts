@@ -5,7 +5,7 @@
  * @module
  */
 
-import { InvalidStateError } from "../lib/errors.js";
+import { InvalidStateError } from "../lib/core/errors.js";
 import { EVENT_READ, EVENT_WRITE } from "./selector.js";
 import type { Selector, SelectorKey, SelectResult } from "./selector.js";
 

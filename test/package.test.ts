@@ -370,7 +370,7 @@ test("source maps behaviour: every map in the tarball resolves to the source's c
   t.true(modules.length > 20);
   t.deepEqual(problems, []);
   // The content is the TypeScript source itself.
-  const map = JSON.parse(await readFile(path.join(pkg, "dist/lib/sleep.js.map"), "utf8")) as { sources: string[]; sourcesContent: string[] };
-  t.deepEqual(map.sources, ["../../lib/sleep.ts"]);
+  const map = JSON.parse(await readFile(path.join(pkg, "dist/lib/time/sleep.js.map"), "utf8")) as { sources: string[]; sourcesContent: string[] };
+  t.deepEqual(map.sources, ["../../../lib/time/sleep.ts"]);
   t.regex(map.sourcesContent[0]!, /export function sleep<T>\(delayMs: number, value\?: T\): Operation<T \| undefined>/);
 });
