@@ -1,0 +1,71 @@
+/**
+ * The layer rule of docs/internals.md ("Who may import whom"), checked by `npm run lint`
+ * (dependency-cruiser), so that the tree and the rule cannot drift apart.
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "kernel-imports-no-higher-layer",
+      comment: "lib/core is the kernel: combinators, primitives and interop are its clients, never the other way round.",
+      severity: "error",
+      from: { path: "^lib/core/" },
+      to: { path: "^lib/(time|structured|sync|interop)/" },
+    },
+    {
+      name: "time-limits-import-only-the-kernel",
+      comment: "lib/time (sleep, timeout, shield, waitFor) stands on the kernel alone; structured and sync use it.",
+      severity: "error",
+      from: { path: "^lib/time/" },
+      to: { path: "^lib/(structured|sync|interop)/" },
+    },
+    {
+      name: "interop-imports-only-the-kernel-and-time",
+      severity: "error",
+      from: { path: "^lib/interop/" },
+      to: { path: "^lib/(structured|sync)/" },
+    },
+    {
+      name: "only-the-public-door-re-exports",
+      comment: "Nothing inside the library imports lib/index.ts: it is the door for users.",
+      severity: "error",
+      from: { path: "^(lib|selectors|executors)/" },
+      to: { path: "^lib/index\\.ts$" },
+    },
+    {
+      name: "kernel-knows-selectors-and-executors-by-their-interface",
+      comment: "The kernel imports selectors/selector.ts and executors/executor.ts only (one default selector is named in lib/core/default-selector.ts).",
+      severity: "error",
+      from: { path: "^lib/", pathNot: "^lib/core/default-selector\\.ts$" },
+      to: { path: "^(selectors|executors)/", pathNot: "^(selectors/selector|executors/executor)\\.ts$" },
+    },
+    {
+      name: "implementations-import-their-interface-and-kernel-errors",
+      comment: "Selector and executor implementations see their interface, their siblings and lib/core/errors.ts; an interface may name kernel types.",
+      severity: "error",
+      from: { path: "^(selectors|executors)/", pathNot: "^(selectors/selector|executors/executor|selectors/index|executors/index)\\.ts$" },
+      to: { path: "^lib/", pathNot: "^lib/core/errors\\.ts$" },
+    },
+    {
+      name: "examples-and-bench-use-public-entry-points",
+      comment: "Programs import what users import: lib/index.ts, selectors/index.ts, executors/index.ts.",
+      severity: "error",
+      from: { path: "^(examples|bench)/" },
+      to: { path: "^(lib|selectors|executors)/", pathNot: "^(lib|selectors|executors)/index\\.ts$" },
+    },
+    {
+      name: "no-cycles-outside-the-kernel",
+      comment: "The kernel's classes refer to one another (Future, Task, EventLoop); everything else is a tree. Type-only imports are erased at compile time and make no cycle at run time.",
+      severity: "error",
+      from: { pathNot: "^lib/core/" },
+      to: { circular: true, dependencyTypesNot: ["type-only"], viaOnly: { dependencyTypesNot: ["type-only"] } },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "^(dist|docs-site|node_modules)/" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: { extensions: [".ts", ".js"] },
+  },
+};
