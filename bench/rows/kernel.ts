@@ -248,6 +248,17 @@ const effectLongSleeper = Effect.gen(function* () {
   yield* Effect.sleep(LONG_SLEEP_MS);
 });
 
+/** Starts CANCEL_COUNT sleepers, lets each park on its timer, then cancels them all (the joins differ). */
+function* startThenCancelSleepers(): Coroutine<Task<void>[]> {
+  started = 0;
+  const tasks: Task<void>[] = [];
+  for (let i = 0; i < CANCEL_COUNT; i++) tasks.push(createTask(longSleeper()));
+  yield* yieldNow(); // every task takes its first step and parks on its timer
+  check(started === CANCEL_COUNT, "yieldio: all sleepers started");
+  for (const task of tasks) task.cancel();
+  return tasks;
+}
+
 /** Waits for a task that was cancelled; any other failure is a bench bug. */
 function* settleCancelled(task: Task<void>): Coroutine<void> {
   try {
@@ -284,12 +295,7 @@ const cancelSleepers: BenchRow = {
       name: "yieldio",
       run: () =>
         run(function* () {
-          started = 0;
-          const tasks: Task<void>[] = [];
-          for (let i = 0; i < CANCEL_COUNT; i++) tasks.push(createTask(longSleeper()));
-          yield* yieldNow(); // every task takes its first step and parks on its timer
-          check(started === CANCEL_COUNT, "yieldio: all sleepers started");
-          for (const task of tasks) task.cancel();
+          const tasks = yield* startThenCancelSleepers();
           for (const task of tasks) yield* settleCancelled(task);
           check(tasks.every((task) => task.cancelled()), "yieldio: all sleepers cancelled");
         }),
@@ -346,12 +352,7 @@ const cancelSleepersWait: BenchRow = {
       name: "yieldio, wait()",
       run: () =>
         run(function* () {
-          started = 0;
-          const tasks: Task<void>[] = [];
-          for (let i = 0; i < CANCEL_COUNT; i++) tasks.push(createTask(longSleeper()));
-          yield* yieldNow(); // every task takes its first step and parks on its timer
-          check(started === CANCEL_COUNT, "yieldio: all sleepers started");
-          for (const task of tasks) task.cancel();
+          const tasks = yield* startThenCancelSleepers();
           const { done, pending } = yield* wait(tasks);
           check(done.size === CANCEL_COUNT && pending.size === 0, "yieldio: wait() saw every sleeper done");
           check(tasks.every((task) => task.cancelled()), "yieldio: all sleepers cancelled");
