@@ -409,14 +409,9 @@ export class Task<T> extends Future<T> {
         this.#finish(SCHEDULED_ERROR, outcome);
         return;
       }
-      try {
-        _claimCoroutine(this.#coroutine, this as Task<unknown>);
-      } catch (error) {
-        this.#finish(SCHEDULED_ERROR, error); // another task's generator
-        return;
-      }
       mode = SCHEDULED_VALUE;
       try {
+        _claimCoroutine(this.#coroutine, this as Task<unknown>); // throws for another task's generator
         this.#coroutine = (this.#coroutine as Operation<T>)[Symbol.iterator]();
       } catch (error) {
         this.#finish(SCHEDULED_ERROR, error);
