@@ -296,7 +296,10 @@ function targetLines(result: RowResult): { text: string; pass: boolean }[] {
         row.floorMs === undefined
           ? ""
           : ` on time above the ${row.floorMs} ms floor (wall-time ratio ${formatRatio(speedRatio(row, baseline, versus, 0))})`;
-      lines.push({ text: `${baseline.name} ≥ ${formatRatio(row.target.atLeast)} ${versus.name}: ${formatRatio(ratio)}${floor} ${mark(pass)}`, pass });
+      lines.push({
+        text: `${baseline.name} ≥ ${formatRatio(row.target.atLeast)} ${versus.name}: ${formatRatio(ratio)}${floor} ${mark(pass)}`,
+        pass,
+      });
     }
   }
   if (row.minRate !== undefined && baseline.items !== undefined) {
@@ -322,11 +325,9 @@ function targetLines(result: RowResult): { text: string; pass: boolean }[] {
   return lines;
 }
 
-const SMALLER_NOTE =
-  "¹ ran a smaller workload (count in brackets) to fit the time budget; its rate and speed ratio are per item";
+const SMALLER_NOTE = "¹ ran a smaller workload (count in brackets) to fit the time budget; its rate and speed ratio are per item";
 const SMALLER_FOOTPRINT_NOTE = "¹ held fewer items (count in brackets) to fit the time budget; bytes are per item";
-const FLOOR_NOTE =
-  "² speed ratios compare the time above the floor (the longest sleep), the part a runtime can make faster";
+const FLOOR_NOTE = "² speed ratios compare the time above the floor (the longest sleep), the part a runtime can make faster";
 
 function table(header: readonly string[], rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string {
   const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? "").length)));
@@ -421,10 +422,19 @@ export function formatHostGaps(results: readonly HostGapResult[]): { text: strin
       `${formatMs(boundMs)} = ${row.budgetMs} + ${row.stepMs} + ${PROBE_PERIOD_MS}`,
       mark(pass),
     ]);
-    verdicts.push(`  host gap, ${row.title}: longest gap ≤ budget + one step + probe period: ${formatMs(medianMs)} vs ${formatMs(boundMs)} ${mark(pass)}`);
+    verdicts.push(
+      `  host gap, ${row.title}: longest gap ≤ budget + one step + probe period: ${formatMs(medianMs)} vs ${formatMs(boundMs)} ${mark(pass)}`,
+    );
     if (pass) passed++;
     else missed++;
   }
-  const header = ["host gap under load (NodeSelector)", "longest gap", "min – max", "typical gap", "bound (budget + step + probe)", "verdict"];
+  const header = [
+    "host gap under load (NodeSelector)",
+    "longest gap",
+    "min – max",
+    "typical gap",
+    "bound (budget + step + probe)",
+    "verdict",
+  ];
   return { text: [table(header, cells, new Set([1, 2, 3, 4])), "", "targets:", ...verdicts].join("\n"), passed, missed };
 }

@@ -97,5 +97,7 @@ if (results.length > 0) console.log(text);
 if (footprints.length > 0) console.log(`\n${formatFootprints(footprints)}`);
 const gaps = formatHostGaps(hostGaps);
 if (hostGaps.length > 0) console.log(`\n${gaps.text}`);
-console.log(`\n${passed + gaps.passed} targets passed, ${missed + gaps.missed} missed; ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
+console.log(
+  `\n${passed + gaps.passed} targets passed, ${missed + gaps.missed} missed; ${((performance.now() - started) / 1000).toFixed(0)} s in all`,
+);
 if (values.strict && missed + gaps.missed > 0) process.exitCode = 1;

@@ -39,7 +39,8 @@ export class VirtualSelector extends BaseSelector {
   /** @param startMs - the clock's initial reading, in milliseconds (default 0). */
   constructor(startMs = 0) {
     super();
-    if (typeof startMs !== "number") throw new TypeError(`VirtualSelector() needs a start time in ms (a number): received ${typeof startMs}`);
+    if (typeof startMs !== "number")
+      throw new TypeError(`VirtualSelector() needs a start time in ms (a number): received ${typeof startMs}`);
     if (!Number.isFinite(startMs)) throw new RangeError(`VirtualSelector() needs a finite start time in ms: received ${startMs}`);
     this.#now = startMs;
   }

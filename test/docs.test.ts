@@ -31,7 +31,12 @@ for (const [subpath, target] of Object.entries(packageJson.exports)) {
 function builtExports(): Map<string, Set<string>> {
   const missing = [...declarationOf.values()].filter((file) => !existsSync(file));
   if (missing.length > 0) throw new Error(`not built: ${missing.join(", ")}; run \`npm run build\` first (\`npm test\` does)`);
-  const program = ts.createProgram([...declarationOf.values()], { noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: [] });
+  const program = ts.createProgram([...declarationOf.values()], {
+    noEmit: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    types: [],
+  });
   const checker = program.getTypeChecker();
   const exported = new Map<string, Set<string>>();
   for (const [entry, file] of declarationOf) {
@@ -69,7 +74,12 @@ function inlineSpans(file: string): Snippet[] {
   return [...text.matchAll(/`([^`\n]+)`/g)].map((match) => ({ where: file, code: match[1]! }));
 }
 
-const markdownFiles = ["README.md", ...readdirSync(path.join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const markdownFiles = [
+  "README.md",
+  ...readdirSync(path.join(root, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 
 /** Every `.ts` file of the library (lib/, selectors/, executors/). */
 function sourceFiles(): string[] {
@@ -132,9 +142,11 @@ function importsOf(snippet: Snippet): ImportedName[] {
     if (clause?.name !== undefined) names.push({ where: snippet.where, entry, name: "default" });
     const bindings = clause?.namedBindings;
     if (bindings !== undefined && ts.isNamedImports(bindings)) {
-      for (const element of bindings.elements) names.push({ where: snippet.where, entry, name: (element.propertyName ?? element.name).text });
+      for (const element of bindings.elements)
+        names.push({ where: snippet.where, entry, name: (element.propertyName ?? element.name).text });
     }
-    if (clause === undefined || (bindings !== undefined && ts.isNamespaceImport(bindings))) names.push({ where: snippet.where, entry, name: "*" });
+    if (clause === undefined || (bindings !== undefined && ts.isNamespaceImport(bindings)))
+      names.push({ where: snippet.where, entry, name: "*" });
   }
   return names;
 }
@@ -157,14 +169,46 @@ function unexportedImports(snippets: readonly Snippet[]): { checked: number; wro
  * (`runInExecutor` on EventLoop) are left to the import check.
  */
 const PLANNED = [
-  "openConnection", "startServer", "openUnixConnection", "startUnixServer", "StreamReader", "StreamWriter",
-  "createSubprocessExec", "toThread", "ThreadPoolExecutor", "ProcessPoolExecutor", "InlineExecutor",
-  "workerModule", "workerFunction", "currentSignal", "BrokenExecutorError", "WorkerExitedError",
-  "fromAbortable", "useAbortSignal", "fromAsyncIterable", "toAbortable", "fromEffect", "toEffect",
-  "fromTaskEither", "toTaskEither", "openChannel", "SendChannel", "ReceiveChannel", "CapacityLimiter",
-  "ContextVar", "waitAllTasksBlocked", "TaskStatus", "EndOfChannel", "BrokenResourceError",
-  "IncompleteReadError", "LimitOverrunError", "captureCallGraph", "formatCallGraph", "NativeSelector",
-  "BullMQExecutor", "startBullMQWorker",
+  "openConnection",
+  "startServer",
+  "openUnixConnection",
+  "startUnixServer",
+  "StreamReader",
+  "StreamWriter",
+  "createSubprocessExec",
+  "toThread",
+  "ThreadPoolExecutor",
+  "ProcessPoolExecutor",
+  "InlineExecutor",
+  "workerModule",
+  "workerFunction",
+  "currentSignal",
+  "BrokenExecutorError",
+  "WorkerExitedError",
+  "fromAbortable",
+  "useAbortSignal",
+  "fromAsyncIterable",
+  "toAbortable",
+  "fromEffect",
+  "toEffect",
+  "fromTaskEither",
+  "toTaskEither",
+  "openChannel",
+  "SendChannel",
+  "ReceiveChannel",
+  "CapacityLimiter",
+  "ContextVar",
+  "waitAllTasksBlocked",
+  "TaskStatus",
+  "EndOfChannel",
+  "BrokenResourceError",
+  "IncompleteReadError",
+  "LimitOverrunError",
+  "captureCallGraph",
+  "formatCallGraph",
+  "NativeSelector",
+  "BullMQExecutor",
+  "startBullMQWorker",
 ];
 
 /** Mentions of unbuilt names: identifiers not reached through a `.` (`asyncio.StreamReader` is asyncio's). */
@@ -200,7 +244,16 @@ test("README and docs behaviour: the import check reads multi-line imports, `imp
   };
   t.deepEqual(
     importsOf(snippet).map(({ entry, name }) => `${entry}:${name}`),
-    ["yieldio:run", "yieldio:sleep", "yieldio:Coroutine", "yieldio/selectors:Selector", "yieldio/selectors:NoSuchType", "yieldio/executors:toThread", "yieldio:*", "yieldio/interop/effect:fromEffect"],
+    [
+      "yieldio:run",
+      "yieldio:sleep",
+      "yieldio:Coroutine",
+      "yieldio/selectors:Selector",
+      "yieldio/selectors:NoSuchType",
+      "yieldio/executors:toThread",
+      "yieldio:*",
+      "yieldio/interop/effect:fromEffect",
+    ],
   );
   const expectedWrong = ['sample: NoSuchType from "yieldio/selectors"', 'sample: fromEffect from "yieldio/interop/effect"'];
   if (!everyExport.has("toThread")) expectedWrong.splice(1, 0, 'sample: toThread from "yieldio/executors"');
@@ -209,7 +262,10 @@ test("README and docs behaviour: the import check reads multi-line imports, `imp
 
 test("README and docs behaviour: code in README.md and docs/*.md names no API that is not built yet", (t) => {
   t.deepEqual(unbuiltMentions(markdownFiles.flatMap((file) => [...fencedBlocks(file), ...inlineSpans(file)])), []);
-  t.deepEqual(unbuiltMentions([{ where: "sample", code: "asyncio.StreamReader, yield* toThread(fn)" }]), everyExport.has("toThread") ? [] : ["sample: toThread"]);
+  t.deepEqual(
+    unbuiltMentions([{ where: "sample", code: "asyncio.StreamReader, yield* toThread(fn)" }]),
+    everyExport.has("toThread") ? [] : ["sample: toThread"],
+  );
 });
 
 test("doc comments behaviour: `@example` blocks import only exported names and name no API that is not built yet", (t) => {
@@ -222,15 +278,16 @@ test("doc comments behaviour: `@example` blocks import only exported names and n
 test("doc comments behaviour: no doc comment of the library names an API that is not built yet", (t) => {
   const comments = sourceFiles().flatMap((file) => {
     const text = read(file);
-    return [...text.matchAll(/\/\*\*[\s\S]*?\*\//g)].map((m) => ({ where: `${file}:${text.slice(0, m.index).split("\n").length}`, code: m[0] }));
+    return [...text.matchAll(/\/\*\*[\s\S]*?\*\//g)].map((m) => ({
+      where: `${file}:${text.slice(0, m.index).split("\n").length}`,
+      code: m[0],
+    }));
   });
   t.true(comments.length > 200, `found ${comments.length} doc comments`);
   t.deepEqual(unbuiltMentions(comments), []);
 });
 
 // ---- time parameters ----------------------------------------------------------------------------
-
-
 
 /** Parameter and property names that hold a time or a duration. */
 const TIME_NAME = /^(?:\w*Ms|ms|deadline|delay|when|timeout|BUDGET_MS)$/;
@@ -252,7 +309,7 @@ function paramDoc(declaration: ts.SignatureDeclaration, name: string): string {
   if (ts.getJSDocTags(declaration).some((tag) => tag.tagName.text === "inheritDoc")) return "(inherited: milliseconds)";
   return ts
     .getJSDocParameterTags(declaration.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === name)!)
-    .map((tag) => (typeof tag.comment === "string" ? tag.comment : ts.getTextOfJSDocComment(tag.comment) ?? ""))
+    .map((tag) => (typeof tag.comment === "string" ? tag.comment : (ts.getTextOfJSDocComment(tag.comment) ?? "")))
     .join("\n");
 }
 
@@ -285,7 +342,8 @@ function timeDocs(): TimeDoc[] {
       for (const declaration of symbol.declarations ?? []) {
         if (!ts.isClassDeclaration(declaration)) continue;
         for (const constructor of declaration.members.filter(ts.isConstructorDeclaration)) {
-          if (!ts.getJSDocTags(constructor).some((tag) => tag.tagName.text === "internal")) visitSignature(`new ${symbol.name}`, constructor);
+          if (!ts.getJSDocTags(constructor).some((tag) => tag.tagName.text === "internal"))
+            visitSignature(`new ${symbol.name}`, constructor);
         }
       }
       for (const member of type.getProperties()) {
@@ -293,8 +351,10 @@ function timeDocs(): TimeDoc[] {
         const owner = `${symbol.name}.${member.name}`;
         const memberDoc = docOf(member);
         if (memberDoc.includes("@internal")) continue;
-        if (member.flags & (ts.SymbolFlags.Property | ts.SymbolFlags.Accessor) && TIME_NAME.test(member.name)) found.push({ name: owner, doc: memberDoc });
-        if (member.flags & ts.SymbolFlags.Method && (member.name === "time" || member.name === "when")) found.push({ name: `${owner}()`, doc: memberDoc });
+        if (member.flags & (ts.SymbolFlags.Property | ts.SymbolFlags.Accessor) && TIME_NAME.test(member.name))
+          found.push({ name: owner, doc: memberDoc });
+        if (member.flags & ts.SymbolFlags.Method && (member.name === "time" || member.name === "when"))
+          found.push({ name: `${owner}()`, doc: memberDoc });
         for (const declaration of member.declarations ?? []) visitSignature(owner, declaration);
       }
     }
@@ -305,10 +365,24 @@ function timeDocs(): TimeDoc[] {
 test("time parameters behaviour: every public time parameter, time property and clock says it counts milliseconds", (t) => {
   const docs = timeDocs();
   const names = docs.map((d) => d.name);
-  for (const expected of ["sleep(delayMs)", "timeout(delayMs)", "moveOnAt(whenMs)", "waitFor(timeoutMs)", "EventLoop.callLater(delayMs)", "VirtualSelector.select(timeoutMs)", "WaitOptions.timeoutMs", "CancelScope.deadline", "EventLoop.time()", "new VirtualSelector(startMs)"]) {
+  for (const expected of [
+    "sleep(delayMs)",
+    "timeout(delayMs)",
+    "moveOnAt(whenMs)",
+    "waitFor(timeoutMs)",
+    "EventLoop.callLater(delayMs)",
+    "VirtualSelector.select(timeoutMs)",
+    "WaitOptions.timeoutMs",
+    "CancelScope.deadline",
+    "EventLoop.time()",
+    "new VirtualSelector(startMs)",
+  ]) {
     t.true(names.includes(expected), `${expected} is among the checked names: ${names.join(", ")}`);
   }
-  t.deepEqual(docs.filter((d) => !/milliseconds/i.test(d.doc)).map((d) => d.name), []);
+  t.deepEqual(
+    docs.filter((d) => !/milliseconds/i.test(d.doc)).map((d) => d.name),
+    [],
+  );
 });
 
 test("time parameters behaviour: sleep, timeout, moveOnAfter, waitFor and callLater document a negative delay", (t) => {

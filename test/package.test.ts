@@ -111,13 +111,21 @@ test("`npm pack` behaviour: the tarball holds every file the exports map names, 
   const { files } = the();
   const targets = exportTargets();
   t.true(targets.length >= 7, `exports map targets: ${targets.join(", ")}`);
-  t.deepEqual(targets.filter((target) => !files.includes(target)), [], "files named by the exports map but missing from the tarball");
+  t.deepEqual(
+    targets.filter((target) => !files.includes(target)),
+    [],
+    "files named by the exports map but missing from the tarball",
+  );
   t.deepEqual(
     files.filter((file) => !file.startsWith("dist/") && !["package.json", "README.md", "LICENSE"].includes(file)),
     [],
     "files outside dist/ in the tarball",
   );
-  t.deepEqual(files.filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts")), [], "TypeScript sources in the tarball");
+  t.deepEqual(
+    files.filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts")),
+    [],
+    "TypeScript sources in the tarball",
+  );
   // Every module comes with its declarations and its source map.
   const modules = files.filter((file) => file.endsWith(".js"));
   t.true(modules.length > 20);
@@ -129,7 +137,11 @@ test("`npm pack` behaviour: the tarball holds every file the exports map names, 
 });
 
 test("`npm install` behaviour: yieldio declares no runtime dependencies (an offline install of the tarball works)", (t) => {
-  t.deepEqual(Object.keys(packageJson.dependencies ?? {}), [], "the core has no runtime dependencies (DESIGN.md); an offline install needs none");
+  t.deepEqual(
+    Object.keys(packageJson.dependencies ?? {}),
+    [],
+    "the core has no runtime dependencies (DESIGN.md); an offline install needs none",
+  );
   t.true(existsSync(path.join(the().pkg, "dist/lib/index.js")));
 });
 
@@ -229,7 +241,7 @@ async function readmeRequirements(): Promise<{ lib: string[]; text: string }> {
   const section = /^#+ Installing and requirements$([\s\S]*?)(?=^#+ |(?![\s\S]))/m.exec(readme)?.[1];
   if (section === undefined) throw new Error("README.md has no 'Installing and requirements' section");
   const lib = /"lib": (\[[^\]]*\])/.exec(section)?.[1];
-  if (lib === undefined) throw new Error("README.md's requirements do not state a `\"lib\": [...]` setting");
+  if (lib === undefined) throw new Error('README.md\'s requirements do not state a `"lib": [...]` setting');
   return { lib: JSON.parse(lib) as string[], text: section };
 }
 
@@ -309,7 +321,10 @@ async function typeCheckConsumer(moduleSettings: Record<string, string>): Promis
   const declarations = (await walk(path.join(pkg, "dist"))).filter((f) => f.endsWith(".d.ts")).map((f) => path.join(pkg, "dist", f));
   const program = ts.createProgram([file, ...declarations], converted.options);
   return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
-    const where = diagnostic.file === undefined ? "" : `${path.relative(app, diagnostic.file.fileName)}(${diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1}): `;
+    const where =
+      diagnostic.file === undefined
+        ? ""
+        : `${path.relative(app, diagnostic.file.fileName)}(${diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1}): `;
     return where + ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
   });
 }
@@ -338,7 +353,8 @@ test("published declarations behaviour: no `@internal` tag or member survives in
     text.split("\n").forEach((line, i) => {
       // "@internal", or a member named like the kernel's internals (`_schedule(`, `_exited:`;
       // not the phantom `__signature` of WorkRef).
-      if (/@internal\b/.test(line) || /^\s+(?:readonly\s+|static\s+|get\s+|set\s+)*_(?!_)\w+\??[(<:]/.test(line)) leaks.push(`${file}:${i + 1}: ${line.trim()}`);
+      if (/@internal\b/.test(line) || /^\s+(?:readonly\s+|static\s+|get\s+|set\s+)*_(?!_)\w+\??[(<:]/.test(line))
+        leaks.push(`${file}:${i + 1}: ${line.trim()}`);
     });
   }
   t.deepEqual(leaks, []);
@@ -361,7 +377,10 @@ test("source maps behaviour: every map in the tarball resolves to the source's c
       problems.push(`${module}: ${mapFile} is not in the package`);
       continue;
     }
-    const map = JSON.parse(await readFile(path.join(pkg, "dist", mapFile), "utf8")) as { sources: string[]; sourcesContent?: Array<string | null> };
+    const map = JSON.parse(await readFile(path.join(pkg, "dist", mapFile), "utf8")) as {
+      sources: string[];
+      sourcesContent?: Array<string | null>;
+    };
     map.sources.forEach((source, i) => {
       const content = map.sourcesContent?.[i];
       if (typeof content !== "string" || content.length === 0) problems.push(`${mapFile}: no content for ${source}`);
@@ -370,7 +389,10 @@ test("source maps behaviour: every map in the tarball resolves to the source's c
   t.true(modules.length > 20);
   t.deepEqual(problems, []);
   // The content is the TypeScript source itself.
-  const map = JSON.parse(await readFile(path.join(pkg, "dist/lib/time/sleep.js.map"), "utf8")) as { sources: string[]; sourcesContent: string[] };
+  const map = JSON.parse(await readFile(path.join(pkg, "dist/lib/time/sleep.js.map"), "utf8")) as {
+    sources: string[];
+    sourcesContent: string[];
+  };
   t.deepEqual(map.sources, ["../../../lib/time/sleep.ts"]);
   t.regex(map.sourcesContent[0]!, /export function sleep<T>\(delayMs: number, value\?: T\): Operation<T \| undefined>/);
 });

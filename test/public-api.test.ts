@@ -10,8 +10,6 @@ import * as selectors from "../selectors/index.js";
 import * as executors from "../executors/index.js";
 import { checker, entryPoints, program } from "./helpers/source-program.js";
 
-
-
 interface ExportDoc {
   readonly name: string;
   readonly summary: string;
@@ -63,7 +61,8 @@ function waitingMethods(file: string): ExportDoc[] {
     if ((symbol.flags & ts.SymbolFlags.Class) === 0) continue;
     for (const member of checker.getDeclaredTypeOfSymbol(symbol).getProperties()) {
       const declaration = member.valueDeclaration;
-      if (declaration === undefined || !ts.isMethodDeclaration(declaration) || member.name.startsWith("_") || member.name.startsWith("#")) continue;
+      if (declaration === undefined || !ts.isMethodDeclaration(declaration) || member.name.startsWith("_") || member.name.startsWith("#"))
+        continue;
       const signature = checker.getSignatureFromDeclaration(declaration);
       const returned = signature === undefined ? "" : checker.typeToString(checker.getReturnTypeOfSignature(signature));
       if (!/^(Generator|Operation)</.test(returned)) continue;
@@ -78,22 +77,70 @@ function waitingMethods(file: string): ExportDoc[] {
 test("public API behaviour: every public method that waits has a Cancellation paragraph and an @example", (t) => {
   const methods = entryPoints.flatMap(waitingMethods);
   t.true(methods.length > 10, `found ${methods.length} waiting methods`);
-  const missing = methods.filter((entry) => !/Cancellation/.test(entry.summary) || !entry.tags.includes("example")).map((entry) => entry.name);
+  const missing = methods
+    .filter((entry) => !/Cancellation/.test(entry.summary) || !entry.tags.includes("example"))
+    .map((entry) => entry.name);
   t.deepEqual(missing, []);
 });
 
 test("public API behaviour: the names of API.md are exported", (t) => {
   const coreNames = [
-    "run", "main", "EventLoop", "getRunningLoop", "Handle", "TimerHandle", "Future", "Task", "createTask",
-    "currentTask", "allTasks", "sleep", "yieldNow", "CancelScope", "timeout", "timeoutAt", "moveOnAfter",
-    "moveOnAt", "Timeout", "waitFor", "shield", "CancelledError", "TimeoutError", "InvalidStateError", "fromPromise",
-    "gather", "gatherSettled", "race", "wait", "asCompleted", "taskGroup", "TaskGroup", "ExceptionGroup",
-    "Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore", "Barrier", "Queue", "LifoQueue", "PriorityQueue",
-    "QueueEmpty", "QueueFull", "QueueShutDown", "BrokenBarrierError",
+    "run",
+    "main",
+    "EventLoop",
+    "getRunningLoop",
+    "Handle",
+    "TimerHandle",
+    "Future",
+    "Task",
+    "createTask",
+    "currentTask",
+    "allTasks",
+    "sleep",
+    "yieldNow",
+    "CancelScope",
+    "timeout",
+    "timeoutAt",
+    "moveOnAfter",
+    "moveOnAt",
+    "Timeout",
+    "waitFor",
+    "shield",
+    "CancelledError",
+    "TimeoutError",
+    "InvalidStateError",
+    "fromPromise",
+    "gather",
+    "gatherSettled",
+    "race",
+    "wait",
+    "asCompleted",
+    "taskGroup",
+    "TaskGroup",
+    "ExceptionGroup",
+    "Lock",
+    "Event",
+    "Condition",
+    "Semaphore",
+    "BoundedSemaphore",
+    "Barrier",
+    "Queue",
+    "LifoQueue",
+    "PriorityQueue",
+    "QueueEmpty",
+    "QueueFull",
+    "QueueShutDown",
+    "BrokenBarrierError",
   ];
-  t.deepEqual(coreNames.filter((name) => !(name in core)), []);
+  t.deepEqual(
+    coreNames.filter((name) => !(name in core)),
+    [],
+  );
   const selectorNames = ["EVENT_READ", "EVENT_WRITE", "NodeSelector", "VirtualSelector", "DefaultSelector"];
-  t.deepEqual(selectorNames.filter((name) => !(name in selectors)), []);
+  t.deepEqual(
+    selectorNames.filter((name) => !(name in selectors)),
+    [],
+  );
   t.is(selectors.EVENT_READ, 1);
   t.is(selectors.EVENT_WRITE, 2);
   t.is(typeof executors, "object");

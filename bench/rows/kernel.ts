@@ -297,7 +297,10 @@ const cancelSleepers: BenchRow = {
         run(function* () {
           const tasks = yield* startThenCancelSleepers();
           for (const task of tasks) yield* settleCancelled(task);
-          check(tasks.every((task) => task.cancelled()), "yieldio: all sleepers cancelled");
+          check(
+            tasks.every((task) => task.cancelled()),
+            "yieldio: all sleepers cancelled",
+          );
         }),
     },
     {
@@ -314,7 +317,10 @@ const cancelSleepers: BenchRow = {
         check(started === CANCEL_COUNT, "native: all sleepers started");
         for (const controller of controllers) controller.abort();
         const outcomes = await Promise.allSettled(promises);
-        check(outcomes.every((o) => o.status === "rejected"), "native: all sleepers aborted");
+        check(
+          outcomes.every((o) => o.status === "rejected"),
+          "native: all sleepers aborted",
+        );
       },
     },
     {
@@ -355,7 +361,10 @@ const cancelSleepersWait: BenchRow = {
           const tasks = yield* startThenCancelSleepers();
           const { done, pending } = yield* wait(tasks);
           check(done.size === CANCEL_COUNT && pending.size === 0, "yieldio: wait() saw every sleeper done");
-          check(tasks.every((task) => task.cancelled()), "yieldio: all sleepers cancelled");
+          check(
+            tasks.every((task) => task.cancelled()),
+            "yieldio: all sleepers cancelled",
+          );
         }),
     },
     effectCancelSleepers,

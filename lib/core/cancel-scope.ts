@@ -91,7 +91,9 @@ export class CancelScope {
 
   constructor(options: CancelScopeOptions = NO_OPTIONS) {
     if (typeof options !== "object" || options === null) {
-      throw new TypeError(`CancelScope() needs an options object ({ deadline?, shield? }): received ${options === null ? "null" : typeof options}`);
+      throw new TypeError(
+        `CancelScope() needs an options object ({ deadline?, shield? }): received ${options === null ? "null" : typeof options}`,
+      );
     }
     const { deadline = Number.POSITIVE_INFINITY, shield = false } = options;
     checkDeadline("CancelScope()", deadline);
@@ -117,13 +119,17 @@ export class CancelScope {
    * }); // undefined if the deadline passed
    * ```
    */
-  *run<T>(body: Operation<T> | ((scope: CancelScope) => Operation<T>)): Generator<import("./instruction.js").Instruction, T | undefined, unknown> {
+  *run<T>(
+    body: Operation<T> | ((scope: CancelScope) => Operation<T>),
+  ): Generator<import("./instruction.js").Instruction, T | undefined, unknown> {
     const task = currentTask();
     if (task === undefined) {
       throw new InvalidStateError("CancelScope.run() must run inside a task: use it with yield* in a coroutine");
     }
     if (this.#state !== IDLE) {
-      throw new InvalidStateError(`CancelScope.run() was called on a scope that was already entered: create a new CancelScope for each run`);
+      throw new InvalidStateError(
+        `CancelScope.run() was called on a scope that was already entered: create a new CancelScope for each run`,
+      );
     }
     // A scope labelled as a wrapper (`shield()`, `taskGroup()`) runs the Operation its caller
     // was given: only an Operation is accepted, and the message names the wrapper.
@@ -162,11 +168,12 @@ export class CancelScope {
    */
   cancel(reason?: CancelReason | string): void {
     if (reason !== undefined && typeof reason !== "string" && typeof (reason as Partial<CancelReason> | null)?.source !== "string") {
-      throw new TypeError(`cancel() needs a message or a CancelReason ({ source, message? }): received ${reason === null ? "null" : typeof reason}`);
+      throw new TypeError(
+        `cancel() needs a message or a CancelReason ({ source, message? }): received ${reason === null ? "null" : typeof reason}`,
+      );
     }
     if (this.#reason !== undefined) return;
-    const data: CancelReason =
-      typeof reason === "string" ? { source: "explicit", message: reason } : (reason ?? { source: "explicit" });
+    const data: CancelReason = typeof reason === "string" ? { source: "explicit", message: reason } : (reason ?? { source: "explicit" });
     this.#reason = completeReason(data, this._label, this._owner);
     this.#cancelDeadlineTimer();
     if (this.#state === ACTIVE) this._deliver();

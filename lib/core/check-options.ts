@@ -25,7 +25,8 @@ export const LOOP_OPTIONS: Readonly<Record<string, OptionKind>> = {
 
 /** Options of the contract (API.md) that do not exist yet, and what to do meanwhile. */
 const NOT_BUILT: Readonly<Record<string, string>> = {
-  instruments: "which is not built yet (Instrument hooks come with the diagnostics work): remove it; debug mode reports slow steps and swallowed cancellations today",
+  instruments:
+    "which is not built yet (Instrument hooks come with the diagnostics work): remove it; debug mode reports slow steps and swallowed cancellations today",
 };
 
 /** @internal The options of `run()`. */

@@ -11,9 +11,7 @@ import { isOperation } from "./operation.js";
 
 function isThenable(value: unknown): boolean {
   return (
-    (typeof value === "object" || typeof value === "function") &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === "function"
+    (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function"
   );
 }
 

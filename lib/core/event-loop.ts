@@ -980,7 +980,10 @@ export class EventLoop {
       const tookMs = ended - started;
       if (tookMs >= this.slowCallbackDurationMs) {
         const what = entry instanceof Task ? `step of ${entry._describe()}` : "callback";
-        this.callExceptionHandler({ message: `slow ${what} took ${tookMs.toFixed(1)} ms`, ...(entry instanceof Task ? { task: entry } : {}) });
+        this.callExceptionHandler({
+          message: `slow ${what} took ${tookMs.toFixed(1)} ms`,
+          ...(entry instanceof Task ? { task: entry } : {}),
+        });
       }
       if (ended >= this.#budgetEndMs) {
         this.#untilClockCheck = 1; // as #budgetSpent: the end of the pass looks again
@@ -1063,7 +1066,9 @@ function resumeBatchNextIteration(loop: EventLoop): void {
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
+  return (
+    (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 /**
@@ -1073,7 +1078,8 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  */
 function thenableResultError(loop: EventLoop, what: string, value: PromiseLike<unknown>): TypeError {
   const report = (error: unknown): void => {
-    if (!(error instanceof CancelledError)) loop.callExceptionHandler({ message: `the Promise that ${what} returned failed`, exception: error });
+    if (!(error instanceof CancelledError))
+      loop.callExceptionHandler({ message: `the Promise that ${what} returned failed`, exception: error });
   };
   try {
     value.then(undefined, report);

@@ -92,13 +92,7 @@ export class TimerHandle extends Handle {
   _inHeap = false;
 
   /** @internal Use `loop.callLater()` or `loop.callAt()`. */
-  constructor(
-    whenMs: number,
-    seq: number,
-    callback: (...args: never[]) => unknown,
-    args: readonly unknown[],
-    loop: EventLoop,
-  ) {
+  constructor(whenMs: number, seq: number, callback: (...args: never[]) => unknown, args: readonly unknown[], loop: EventLoop) {
     super(callback, args, loop);
     this._when = whenMs;
     this._seq = seq;

@@ -240,12 +240,7 @@ export const CURRENT_TASK: CurrentTaskInstruction = new CurrentTaskInstruction()
  * }
  * ```
  */
-export type Instruction =
-  | YieldNowInstruction
-  | SleepInstruction
-  | AwaitInstruction
-  | SuspendInstruction
-  | CurrentTaskInstruction;
+export type Instruction = YieldNowInstruction | SleepInstruction | AwaitInstruction | SuspendInstruction | CurrentTaskInstruction;
 
 /**
  * Suspends the current task on a {@link Wait}: the building block of locks, queues and every

@@ -83,7 +83,9 @@ export function checkOperation(where: string, op: unknown): asserts op is Operat
     throw new TypeError(`${where} was given a Promise: wrap it as an Operation with fromPromise(promise)`);
   }
   if (typeof op === "function") {
-    throw new TypeError(`${where} was given a function (${op.name || "anonymous"}): call it and pass the result, e.g. ${example(op.name || "work")}`);
+    throw new TypeError(
+      `${where} was given a function (${op.name || "anonymous"}): call it and pass the result, e.g. ${example(op.name || "work")}`,
+    );
   }
   if (Array.isArray(op)) {
     throw new TypeError(`${where} needs an Operation, not an array: to run several at once use gather(...)`);

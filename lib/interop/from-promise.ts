@@ -27,7 +27,9 @@ export function* fromPromise<T>(promiseOrThunk: PromiseLike<T> | (() => PromiseL
   const loop = getRunningLoop();
   const promise = typeof promiseOrThunk === "function" ? promiseOrThunk() : promiseOrThunk;
   if (typeof (promise as Partial<PromiseLike<T>> | null)?.then !== "function") {
-    throw new TypeError(`fromPromise() needs a Promise or a function returning one: received ${promise === null ? "null" : typeof promise}`);
+    throw new TypeError(
+      `fromPromise() needs a Promise or a function returning one: received ${promise === null ? "null" : typeof promise}`,
+    );
   }
   const future = loop.createFuture<T>();
   promise.then(

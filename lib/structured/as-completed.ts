@@ -69,7 +69,9 @@ export function asCompleted<F extends Future<unknown>>(
   const loop = getRunningLoop(); // the timer's loop; also, asCompleted() belongs inside a coroutine
   const all = futuresOf("asCompleted()", futures);
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`asCompleted() needs an options object as its second argument: received ${options === null ? "null" : typeof options}`);
+    throw new TypeError(
+      `asCompleted() needs an options object as its second argument: received ${options === null ? "null" : typeof options}`,
+    );
   }
   const timeoutMs = checkTimeoutMs("asCompleted()", options.timeoutMs);
   return new Completions<OperationResult<F>>(all, timeoutMs, loop);

@@ -65,7 +65,6 @@ export const SETTLED = 1;
 export const RACE = 2;
 type Mode = typeof GATHER | typeof SETTLED | typeof RACE;
 
-
 /** %GeneratorPrototype%: a generator object is one-shot, so a duplicate must share its task. */
 const GENERATOR_PROTOTYPE: object = Object.getPrototypeOf(Object.getPrototypeOf((function* () {})()));
 
@@ -96,14 +95,18 @@ function notAnOperation(where: string, value: unknown, index: number, spread: bo
   }
   if (value instanceof Set || value instanceof Map) {
     const kind = value instanceof Set ? "Set" : "Map";
-    return new TypeError(`${where} was given a ${kind} ${at}: pass its operations as one Array, e.g. ${where.slice(0, -2)}([...${kind.toLowerCase()}${kind === "Map" ? ".values()" : ""}])`);
+    return new TypeError(
+      `${where} was given a ${kind} ${at}: pass its operations as one Array, e.g. ${where.slice(0, -2)}([...${kind.toLowerCase()}${kind === "Map" ? ".values()" : ""}])`,
+    );
   }
   if (typeof (value as { then?: unknown } | null)?.then === "function") {
     return new TypeError(`${where} was given a Promise ${at}: wrap it as an Operation with fromPromise(promise)`);
   }
   if (typeof value === "function") {
     const name = value.name || "work";
-    return new TypeError(`${where} was given a function (${value.name || "anonymous"}) ${at}: call it and pass the result, e.g. ${where.slice(0, -2)}(${name}())`);
+    return new TypeError(
+      `${where} was given a function (${value.name || "anonymous"}) ${at}: call it and pass the result, e.g. ${where.slice(0, -2)}(${name}())`,
+    );
   }
   return new TypeError(
     `${where} needs Operations (generator objects, Futures or Tasks): received ${value === null ? "null" : typeof value} ${at}`,

@@ -50,7 +50,9 @@ export class ExceptionGroup extends AggregateError {
       throw new TypeError(`ExceptionGroup() needs a message string first: received ${typeof message}`);
     }
     if (typeof (exceptions as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator] !== "function") {
-      throw new TypeError(`ExceptionGroup() needs an iterable of errors second: received ${exceptions === null ? "null" : typeof exceptions}`);
+      throw new TypeError(
+        `ExceptionGroup() needs an iterable of errors second: received ${exceptions === null ? "null" : typeof exceptions}`,
+      );
     }
     const list = Object.freeze([...exceptions]);
     if (list.length === 0) {
@@ -77,7 +79,11 @@ export class ExceptionGroup extends AggregateError {
    * error once, numbered and with the task it came from, nested groups indented in turn
    * (Python's traceback of an exception group), then the cause.
    */
-  [Symbol.for("nodejs.util.inspect.custom")](depth: number, options: { depth?: number | null }, inspect: (value: unknown, options: object) => string): string {
+  [Symbol.for("nodejs.util.inspect.custom")](
+    depth: number,
+    options: { depth?: number | null },
+    inspect: (value: unknown, options: object) => string,
+  ): string {
     // Each entry is printed by a fresh inspect() call, which does not know what is being printed
     // around it: cycles (a group that is its own cause) are cut here.
     if (printing.has(this)) return `[Circular ${this.name}]`;

@@ -16,7 +16,9 @@ import { isOperation } from "../core/operation.js";
  */
 export function futuresOf<F extends Future<unknown>>(where: string, futures: Iterable<F>): Set<F> {
   if (futures instanceof Future) {
-    throw new TypeError(`${where} needs an iterable of Futures or Tasks: received a single ${futures._describe()}; pass a list: ${where.slice(0, -2)}([task])`);
+    throw new TypeError(
+      `${where} needs an iterable of Futures or Tasks: received a single ${futures._describe()}; pass a list: ${where.slice(0, -2)}([task])`,
+    );
   }
   if (Object.prototype.toString.call(futures) === "[object Generator]") {
     throw new TypeError(
@@ -42,7 +44,9 @@ function notAFuture(where: string, value: unknown, index: number): TypeError {
     return new TypeError(`${where} was given a Promise ${at}: it waits for Futures or Tasks; use createTask(fromPromise(promise))`);
   }
   if (isOperation(value)) {
-    return new TypeError(`${where} was given an Operation ${at}, not a Future or Task: start it first with createTask(op); to run operations and wait for all, use gather()`);
+    return new TypeError(
+      `${where} was given an Operation ${at}, not a Future or Task: start it first with createTask(op); to run operations and wait for all, use gather()`,
+    );
   }
   return new TypeError(`${where} needs Futures or Tasks: received ${value === null ? "null" : typeof value} ${at}`);
 }
@@ -54,7 +58,8 @@ function notAFuture(where: string, value: unknown, index: number): TypeError {
  */
 export function checkTimeoutMs(where: string, timeoutMs: unknown): number | null {
   if (timeoutMs === undefined || timeoutMs === null) return null;
-  if (typeof timeoutMs !== "number") throw new TypeError(`${where} needs timeoutMs as a number of ms or null: received ${typeof timeoutMs}`);
+  if (typeof timeoutMs !== "number")
+    throw new TypeError(`${where} needs timeoutMs as a number of ms or null: received ${typeof timeoutMs}`);
   if (Number.isNaN(timeoutMs)) throw new RangeError(`${where} needs timeoutMs as a number of ms or null: received NaN`);
   return timeoutMs === Number.POSITIVE_INFINITY ? null : timeoutMs;
 }

@@ -85,7 +85,9 @@ export type SettledResults<Ops extends readonly Operation<unknown>[]> = {
  * const failed = outcomes.filter((o) => o.status === "rejected").length;
  * ```
  */
-export function gatherSettled<const Ops extends readonly Operation<unknown>[]>(ops: Ops): Generator<Instruction, SettledResults<Ops>, unknown>;
+export function gatherSettled<const Ops extends readonly Operation<unknown>[]>(
+  ops: Ops,
+): Generator<Instruction, SettledResults<Ops>, unknown>;
 export function gatherSettled<Ops extends readonly Operation<unknown>[]>(...ops: Ops): Generator<Instruction, SettledResults<Ops>, unknown>;
 export function* gatherSettled(...args: readonly unknown[]): Generator<Instruction, unknown[], unknown> {
   const ops = operationsOf("gatherSettled()", args);

@@ -35,7 +35,9 @@ import type { Operation } from "../core/operation.js";
  * const value = yield* race(work(), sleep(1000, "too slow" as const)); // Result | "too slow"
  * ```
  */
-export function race<const Ops extends readonly Operation<unknown>[]>(ops: Ops): Generator<Instruction, OperationResult<Ops[number]>, unknown>;
+export function race<const Ops extends readonly Operation<unknown>[]>(
+  ops: Ops,
+): Generator<Instruction, OperationResult<Ops[number]>, unknown>;
 export function race<Ops extends readonly Operation<unknown>[]>(...ops: Ops): Generator<Instruction, OperationResult<Ops[number]>, unknown>;
 export function* race(...args: readonly unknown[]): Generator<Instruction, unknown, unknown> {
   const ops = operationsOf("race()", args);

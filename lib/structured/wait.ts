@@ -85,7 +85,10 @@ const RETURN_WHEN: readonly ReturnWhen[] = ["ALL_COMPLETED", "FIRST_COMPLETED", 
  * for (const task of pending) task.cancel(); // wait() itself never cancels
  * ```
  */
-export function* wait<F extends Future<unknown>>(futures: Iterable<F>, options: WaitOptions = {}): Generator<Instruction, WaitResult<F>, unknown> {
+export function* wait<F extends Future<unknown>>(
+  futures: Iterable<F>,
+  options: WaitOptions = {},
+): Generator<Instruction, WaitResult<F>, unknown> {
   const all = futuresOf("wait()", futures);
   if (all.size === 0) {
     throw new RangeError("wait() needs at least one Future or Task: received none; there is nothing to wait for");
@@ -99,7 +102,9 @@ export function* wait<F extends Future<unknown>>(futures: Iterable<F>, options: 
     throw new TypeError(`wait() needs returnWhen as a string: received ${typeof returnWhen}`);
   }
   if (!RETURN_WHEN.includes(returnWhen)) {
-    throw new RangeError(`wait() got an unknown returnWhen ${JSON.stringify(returnWhen)}: use one of ${RETURN_WHEN.map((r) => `"${r}"`).join(", ")}`);
+    throw new RangeError(
+      `wait() got an unknown returnWhen ${JSON.stringify(returnWhen)}: use one of ${RETURN_WHEN.map((r) => `"${r}"`).join(", ")}`,
+    );
   }
   if (timeoutMs === null || timeoutMs > 0) {
     const watch = new Watch(all, returnWhen, timeoutMs);

@@ -122,7 +122,9 @@ export class Condition {
   *wait(): Generator<Instruction, true, unknown> {
     const lock = this.#lock;
     if (!lock.locked()) {
-      throw new InvalidStateError("Condition.wait() was called without holding the lock: acquire it first (using _ = yield* condition.acquire())");
+      throw new InvalidStateError(
+        "Condition.wait() was called without holding the lock: acquire it first (using _ = yield* condition.acquire())",
+      );
     }
     // The caller's grant (`using _ = yield* condition.acquire()`) holds the lock again once
     // this returns, so it releases the re-acquired lock as usual.

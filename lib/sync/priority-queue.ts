@@ -73,7 +73,9 @@ export class PriorityQueue<T> extends Queue<T> {
   constructor(options: PriorityQueueOptions<T> = {}) {
     const compare = (options as PriorityQueueOptions<T> | null)?.compare;
     if (compare !== undefined && typeof compare !== "function") {
-      throw new TypeError(`PriorityQueue() needs compare as a function (a, b) => number: received ${compare === null ? "null" : typeof compare}`);
+      throw new TypeError(
+        `PriorityQueue() needs compare as a function (a, b) => number: received ${compare === null ? "null" : typeof compare}`,
+      );
     }
     super(options);
   }

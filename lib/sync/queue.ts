@@ -164,7 +164,8 @@ class GetOperation<T> implements Operation<T>, Iterator<Instruction, T, unknown>
     if (resumed !== undefined) return { done: true, value: (resumed === UNDEFINED_ITEM ? undefined : resumed) as T };
     const core = this.#core;
     if (core.store.length > 0) return { done: true, value: core.take() };
-    if (core.shutDown) throw new QueueShutDown("queue.get() was called on a queue that is shut down and empty: there is nothing left to get");
+    if (core.shutDown)
+      throw new QueueShutDown("queue.get() was called on a queue that is shut down and empty: there is nothing left to get");
     return (this.#park ??= Object.freeze({ done: false, value: new SuspendInstruction(this as Wait<unknown>) }));
   }
 
@@ -395,7 +396,8 @@ export class Queue<T> {
   getNowait(): T {
     const core = this.#core;
     if (core.store.length > 0) return core.take();
-    if (core.shutDown) throw new QueueShutDown("queue.getNowait() was called on a queue that is shut down and empty: there is nothing left to get");
+    if (core.shutDown)
+      throw new QueueShutDown("queue.getNowait() was called on a queue that is shut down and empty: there is nothing left to get");
     throw new QueueEmpty("queue.getNowait() was called on an empty queue: use yield* queue.get() to wait for an item");
   }
 

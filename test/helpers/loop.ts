@@ -52,7 +52,12 @@ export async function runVirtual<T>(
     },
     { ...runOptions, selector, exceptionHandler: (context) => reports.push(context) },
   );
-  if (!allowReports) t.deepEqual(reports.map((r) => r.message), [], "unexpected reports to the exception handler");
+  if (!allowReports)
+    t.deepEqual(
+      reports.map((r) => r.message),
+      [],
+      "unexpected reports to the exception handler",
+    );
   return { result, reports, endTime };
 }
 

@@ -69,7 +69,10 @@ test("`BaseSelector.register()` behaviour: a numeric `fd` property becomes the k
 test("`BaseSelector.register()` behaviour: errors come before any hook runs, and leave no registration", (t) => {
   const selector = new RecordingSelector();
   const pipe = new Pipe("p");
-  t.throws(() => selector.register(null as unknown as object, EVENT_READ), { instanceOf: TypeError, message: /register\(\) needs a file object: received null/ });
+  t.throws(() => selector.register(null as unknown as object, EVENT_READ), {
+    instanceOf: TypeError,
+    message: /register\(\) needs a file object: received null/,
+  });
   t.throws(() => selector.register(5 as unknown as object, EVENT_READ), { instanceOf: TypeError, message: /received number 5/ });
   t.deepEqual(selector.log, [], "the subclass is not asked about non-objects");
   t.throws(() => selector.register({}, EVENT_READ), { instanceOf: TypeError, message: /watches Pipes: received Object/ });
@@ -111,7 +114,10 @@ test("`BaseSelector.modify()` behaviour: re-watches with a new key; the old key 
 test("`BaseSelector.modify()` behaviour: an unknown object or a bad mask is refused and nothing changes", (t) => {
   const selector = new RecordingSelector();
   const pipe = new Pipe("p");
-  t.throws(() => selector.modify(pipe, EVENT_READ), { instanceOf: RangeError, message: /modify\(\) was given a file object that is not registered \(Pipe\)/ });
+  t.throws(() => selector.modify(pipe, EVENT_READ), {
+    instanceOf: RangeError,
+    message: /modify\(\) was given a file object that is not registered \(Pipe\)/,
+  });
   const key = selector.register(pipe, EVENT_READ);
   t.throws(() => selector.modify(pipe, 16), { instanceOf: RangeError, message: /received 16/ });
   t.throws(() => selector.modify(pipe, "1" as unknown as number), { instanceOf: TypeError, message: /received string 1/ });
@@ -148,7 +154,9 @@ test("`BaseSelector.close()` behaviour: unwatches every key once and forgets the
 test("`BaseSelector.register()` behaviour: refused after close(), naming the fix", (t) => {
   const selector = new RecordingSelector();
   selector.close();
-  t.throws(() => selector.register(new Pipe("late"), EVENT_READ), { message: /register\(\) was called on a closed selector: create a new one/ });
+  t.throws(() => selector.register(new Pipe("late"), EVENT_READ), {
+    message: /register\(\) was called on a closed selector: create a new one/,
+  });
   t.deepEqual(selector.log, [], "no hook ran");
   t.is(selector.getMap().size, 0);
 });

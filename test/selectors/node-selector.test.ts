@@ -238,7 +238,10 @@ test("`NodeSelector.unregister()` behaviour: an unregistered stream no longer en
 
 test("`NodeSelector.register()` behaviour: only Node streams (TypeError otherwise); the usual registration errors", (t) => {
   const selector = new NodeSelector();
-  t.throws(() => selector.register({}, EVENT_READ), { instanceOf: TypeError, message: /NodeSelector can only watch Node streams.*received Object/ });
+  t.throws(() => selector.register({}, EVENT_READ), {
+    instanceOf: TypeError,
+    message: /NodeSelector can only watch Node streams.*received Object/,
+  });
   t.throws(() => selector.register(new VirtualFile(), EVENT_READ), { instanceOf: TypeError, message: /received VirtualFile/ });
   const stream = new PassThrough();
   t.throws(() => selector.register(stream, 0), { instanceOf: RangeError });
@@ -319,33 +322,36 @@ test.serial("`NodeSelector.select()` behaviour: a timeout beyond 2^31-1 ms waits
   selector.close();
 });
 
-test.serial("`run()` behaviour: on the default selector, a task sleeping 30 days while main waits on a Promise causes no TimeoutOverflowWarning", async (t) => {
-  const reports: ExceptionContext[] = [];
-  const log: string[] = [];
-  const warnings = await warningsDuring(async () => {
-    const result = await run(
-      function* () {
-        t.true(getRunningLoop().selector instanceof NodeSelector);
-        const sleeper = createTask(sleep(THIRTY_DAYS_MS, "woke"), { name: "sleeper" });
-        yield* fromPromise(new Promise<void>((resolve) => setTimeout(resolve, 50)));
-        log.push("main waited on the host timer");
-        sleeper.cancel();
-        try {
-          yield* sleeper;
-        } catch (error) {
-          log.push(`sleeper ended with ${(error as Error).name}`);
-          t.true(error instanceof CancelledError);
-        }
-        return "done";
-      },
-      { exceptionHandler: (context) => reports.push(context) },
+test.serial(
+  "`run()` behaviour: on the default selector, a task sleeping 30 days while main waits on a Promise causes no TimeoutOverflowWarning",
+  async (t) => {
+    const reports: ExceptionContext[] = [];
+    const log: string[] = [];
+    const warnings = await warningsDuring(async () => {
+      const result = await run(
+        function* () {
+          t.true(getRunningLoop().selector instanceof NodeSelector);
+          const sleeper = createTask(sleep(THIRTY_DAYS_MS, "woke"), { name: "sleeper" });
+          yield* fromPromise(new Promise<void>((resolve) => setTimeout(resolve, 50)));
+          log.push("main waited on the host timer");
+          sleeper.cancel();
+          try {
+            yield* sleeper;
+          } catch (error) {
+            log.push(`sleeper ended with ${(error as Error).name}`);
+            t.true(error instanceof CancelledError);
+          }
+          return "done";
+        },
+        { exceptionHandler: (context) => reports.push(context) },
+      );
+      log.push(`run returned ${result}`);
+    });
+    t.deepEqual(
+      warnings.filter((warning) => warning.startsWith("TimeoutOverflowWarning")),
+      [],
     );
-    log.push(`run returned ${result}`);
-  });
-  t.deepEqual(
-    warnings.filter((warning) => warning.startsWith("TimeoutOverflowWarning")),
-    [],
-  );
-  t.deepEqual(log, ["main waited on the host timer", "sleeper ended with CancelledError", "run returned done"]);
-  t.deepEqual(reports, []);
-});
+    t.deepEqual(log, ["main waited on the host timer", "sleeper ended with CancelledError", "run returned done"]);
+    t.deepEqual(reports, []);
+  },
+);

@@ -216,10 +216,16 @@ test("`VirtualSelector.register()` behaviour: registering twice is a RangeError 
 
 test("`VirtualSelector.register()` behaviour: only VirtualFile objects (TypeError otherwise)", (t) => {
   const selector = new VirtualSelector();
-  t.throws(() => selector.register({}, EVENT_READ), { instanceOf: TypeError, message: /VirtualSelector can only watch VirtualFile objects: received Object/ });
+  t.throws(() => selector.register({}, EVENT_READ), {
+    instanceOf: TypeError,
+    message: /VirtualSelector can only watch VirtualFile objects: received Object/,
+  });
   t.throws(() => selector.register(new Map(), EVENT_READ), { instanceOf: TypeError, message: /received Map/ });
   for (const bad of [null, 3, "file"]) {
-    t.throws(() => selector.register(bad as unknown as object, EVENT_READ), { instanceOf: TypeError, message: /register\(\) needs a file object/ });
+    t.throws(() => selector.register(bad as unknown as object, EVENT_READ), {
+      instanceOf: TypeError,
+      message: /register\(\) needs a file object/,
+    });
   }
   t.is(selector.getMap().size, 0);
 });
@@ -228,7 +234,10 @@ test("`VirtualSelector.register()` behaviour: a bad event mask is a TypeError (n
   const selector = new VirtualSelector();
   const file = new VirtualFile();
   for (const bad of [0, 4, 8, -1, EVENT_READ | 4]) {
-    t.throws(() => selector.register(file, bad), { instanceOf: RangeError, message: /non-empty mask of EVENT_READ \(1\) and EVENT_WRITE \(2\)/ });
+    t.throws(() => selector.register(file, bad), {
+      instanceOf: RangeError,
+      message: /non-empty mask of EVENT_READ \(1\) and EVENT_WRITE \(2\)/,
+    });
   }
   for (const bad of [1.5, Number.NaN, "1", null]) {
     t.throws(() => selector.register(file, bad as unknown as number), { instanceOf: TypeError, message: /needs an event mask/ });
@@ -243,8 +252,14 @@ test("`VirtualSelector.register()` behaviour: a bad event mask is a TypeError (n
 test("`VirtualSelector.unregister()` behaviour: an unknown file is a RangeError; so is modify()", (t) => {
   const selector = new VirtualSelector();
   const file = new VirtualFile();
-  t.throws(() => selector.unregister(file), { instanceOf: RangeError, message: /unregister\(\) was given a file object that is not registered.*register\(\) it first/ });
-  t.throws(() => selector.modify(file, EVENT_READ), { instanceOf: RangeError, message: /modify\(\) was given a file object that is not registered/ });
+  t.throws(() => selector.unregister(file), {
+    instanceOf: RangeError,
+    message: /unregister\(\) was given a file object that is not registered.*register\(\) it first/,
+  });
+  t.throws(() => selector.modify(file, EVENT_READ), {
+    instanceOf: RangeError,
+    message: /modify\(\) was given a file object that is not registered/,
+  });
   const key = selector.register(file, EVENT_READ);
   t.is(selector.unregister(file), key);
   t.throws(() => selector.unregister(file), { instanceOf: RangeError });
@@ -257,10 +272,13 @@ test("`VirtualSelector.getMap()` behaviour: every registration by file object", 
   const b = new VirtualFile("b");
   const keyA = selector.register(a, EVENT_READ);
   const keyB = selector.register(b, EVENT_WRITE);
-  t.deepEqual([...selector.getMap().entries()], [
-    [a, keyA],
-    [b, keyB],
-  ]);
+  t.deepEqual(
+    [...selector.getMap().entries()],
+    [
+      [a, keyA],
+      [b, keyB],
+    ],
+  );
   t.is(selector.getKey(new VirtualFile()), undefined);
 });
 

@@ -629,7 +629,11 @@ test("`CancelScope.run()` behaviour: a Promise, an array or a number is a TypeEr
   await runVirtual(t, function* () {
     const cases: Array<[string, unknown, RegExp]> = [
       ["a Promise", Promise.resolve(1), /^CancelScope\.run\(\) was given a Promise: wrap it as an Operation with fromPromise\(promise\)/],
-      ["an array", [sleep(1), sleep(2)], /^CancelScope\.run\(\) needs an Operation, not an array: to run several at once use gather\(\.\.\.\)/],
+      [
+        "an array",
+        [sleep(1), sleep(2)],
+        /^CancelScope\.run\(\) needs an Operation, not an array: to run several at once use gather\(\.\.\.\)/,
+      ],
       ["a number", 42, /^CancelScope\.run\(\) needs an Operation \(a generator object, a Future or a Task\): received number/],
     ];
     for (const [what, body, message] of cases) {
@@ -647,8 +651,16 @@ test("`CancelScope.run()` behaviour: a body function returning a non-Operation i
     const loop = getRunningLoop();
     const me = yield* getCurrentTask();
     const cases: Array<[string, unknown, RegExp]> = [
-      ["a Promise", Promise.resolve(1), /^the body function of CancelScope was given a Promise: wrap it as an Operation with fromPromise\(promise\)/],
-      ["an array", [sleep(1), sleep(2)], /^the body function of CancelScope needs an Operation, not an array: to run several at once use gather\(\.\.\.\)/],
+      [
+        "a Promise",
+        Promise.resolve(1),
+        /^the body function of CancelScope was given a Promise: wrap it as an Operation with fromPromise\(promise\)/,
+      ],
+      [
+        "an array",
+        [sleep(1), sleep(2)],
+        /^the body function of CancelScope needs an Operation, not an array: to run several at once use gather\(\.\.\.\)/,
+      ],
       ["a number", 42, /^the body function of CancelScope needs an Operation \(a generator object, a Future or a Task\): received number/],
     ];
     yield* new CancelScope().run(yieldNow()); // the task's root scope now exists

@@ -1,14 +1,5 @@
 import test from "ava";
-import {
-  CancelledError,
-  InvalidStateError,
-  Task,
-  createTask,
-  gather,
-  getRunningLoop,
-  sleep,
-  yieldNow,
-} from "../../../lib/index.js";
+import { CancelledError, InvalidStateError, Task, createTask, gather, getRunningLoop, sleep, yieldNow } from "../../../lib/index.js";
 import type { Coroutine, Operation } from "../../../lib/index.js";
 import { runVirtual, virtualLoop } from "../../helpers/loop.js";
 import { catching } from "../../helpers/operations.js";
@@ -262,7 +253,10 @@ test("`createTask()` behaviour: a Set or a Map is a TypeError that says to pass 
       message: /^createTask\(\) needs an Operation, not a Set: pass its operations as an Array, e\.g\. gather\(\[\.\.\.set\]\)/,
     });
     t.throws(() => void createTask(new Set([sleep(1)]) as unknown as Operation<void>), { instanceOf: TypeError, message: /not a Set/ });
-    t.throws(() => void createTask(new Map() as unknown as Operation<void>), { instanceOf: TypeError, message: /needs an Operation, not a Map/ });
+    t.throws(() => void createTask(new Map() as unknown as Operation<void>), {
+      instanceOf: TypeError,
+      message: /needs an Operation, not a Map/,
+    });
     t.is(getRunningLoop()._pendingTaskCount(), 1); // nothing half-created: only main
     yield* yieldNow();
   });
@@ -274,9 +268,15 @@ test("`createTask()` behaviour: a name that is not a string is a TypeError; noth
     const loop = getRunningLoop();
     const op = recorded(log, "body", "value");
     // The callbacks return nothing, so that a failure does not print a whole Task.
-    t.throws(() => void createTask(op, { name: 7 as never }), { instanceOf: TypeError, message: /^createTask\(\) needs a string name: received number/ });
+    t.throws(() => void createTask(op, { name: 7 as never }), {
+      instanceOf: TypeError,
+      message: /^createTask\(\) needs a string name: received number/,
+    });
     t.throws(() => void createTask(op, { name: null as never }), { instanceOf: TypeError, message: /needs a string name: received null/ });
-    t.throws(() => void loop.createTask(op, { name: { toString: () => "x" } as never }), { instanceOf: TypeError, message: /needs a string name: received object/ });
+    t.throws(() => void loop.createTask(op, { name: { toString: () => "x" } as never }), {
+      instanceOf: TypeError,
+      message: /needs a string name: received object/,
+    });
     t.is(loop._pendingTaskCount(), 1, "nothing half-created: only main");
     t.deepEqual(log, [], "the body did not run");
     const task = createTask(op, { name: "named" });

@@ -365,15 +365,19 @@ test("`addReader()` behaviour: level-triggered, the reader runs on every pass wh
   const { loop, log, reports } = loggingLoop();
   const file = new VirtualFile("pipe");
   let reads = 0;
-  loop.addReader(file, (name: string) => {
-    log.push(`read ${name} ${++reads}`);
-    if (reads === 3) {
-      file.setReadable(false);
-      t.true(loop.removeReader(file));
-      t.false(loop.removeReader(file), "a second remove finds nothing");
-      loop.stop();
-    }
-  }, "pipe");
+  loop.addReader(
+    file,
+    (name: string) => {
+      log.push(`read ${name} ${++reads}`);
+      if (reads === 3) {
+        file.setReadable(false);
+        t.true(loop.removeReader(file));
+        t.false(loop.removeReader(file), "a second remove finds nothing");
+        loop.stop();
+      }
+    },
+    "pipe",
+  );
   loop.callLater(40, () => file.setReadable(true));
   await loop.runForever();
   // Nothing is ready and no timer is left, so the loop polls with no limit: the selector answers
@@ -766,34 +770,40 @@ test("`callExceptionHandler()` behaviour: the handler receives the context and t
   t.is(calls.length, 1);
   t.is(calls[0]![0], context);
   t.is(calls[0]![1], loop);
-  t.throws(() => loop.setExceptionHandler("handler" as unknown as null), { instanceOf: TypeError, message: /setExceptionHandler\(\) needs a function/ });
+  t.throws(() => loop.setExceptionHandler("handler" as unknown as null), {
+    instanceOf: TypeError,
+    message: /setExceptionHandler\(\) needs a function/,
+  });
   t.is(loop.getExceptionHandler(), handler, "a refused handler leaves the current one in place");
   loop.close();
 });
 
-test.serial("`setExceptionHandler()` behaviour: a handler that throws is logged with the original report, and the loop goes on", async (t) => {
-  const loop = new EventLoop({ selector: new VirtualSelector() });
-  loop.setExceptionHandler(() => {
-    throw new Error("handler broke");
-  });
-  const log: string[] = [];
-  const written = await captureStderr(async () => {
-    loop.callSoon(function failing() {
-      throw new Error("callback broke");
+test.serial(
+  "`setExceptionHandler()` behaviour: a handler that throws is logged with the original report, and the loop goes on",
+  async (t) => {
+    const loop = new EventLoop({ selector: new VirtualSelector() });
+    loop.setExceptionHandler(() => {
+      throw new Error("handler broke");
     });
-    loop.callSoon(() => {
-      log.push("went on");
-      loop.stop();
+    const log: string[] = [];
+    const written = await captureStderr(async () => {
+      loop.callSoon(function failing() {
+        throw new Error("callback broke");
+      });
+      loop.callSoon(() => {
+        log.push("went on");
+        loop.stop();
+      });
+      await loop.runForever();
     });
-    await loop.runForever();
-  });
-  t.deepEqual(log, ["went on"]);
-  t.regex(written, /the exception handler threw/);
-  t.regex(written, /handler broke/);
-  t.regex(written, /Exception in callback failing/);
-  t.regex(written, /callback broke/);
-  loop.close();
-});
+    t.deepEqual(log, ["went on"]);
+    t.regex(written, /the exception handler threw/);
+    t.regex(written, /handler broke/);
+    t.regex(written, /Exception in callback failing/);
+    t.regex(written, /callback broke/);
+    loop.close();
+  },
+);
 
 test.serial("`setExceptionHandler()` behaviour: null restores the default handler, which logs to stderr", async (t) => {
   const reports: ExceptionContext[] = [];
@@ -866,7 +876,8 @@ test("`callLater()` behaviour: on a NodeSelector, a timer added from outside whi
   const loop = new EventLoop({ selector, exceptionHandler: (context) => reports.push(context) });
   const hostTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
   // The poll timeouts are real durations (60 s less a few µs): log them in whole seconds.
-  const events = (): string[] => log.map((entry) => entry.replace(/^select\(([\d.]+)\)$/, (_, ms: string) => `select(${Math.round(Number(ms) / 1000)} s)`));
+  const events = (): string[] =>
+    log.map((entry) => entry.replace(/^select\(([\d.]+)\)$/, (_, ms: string) => `select(${Math.round(Number(ms) / 1000)} s)`));
   const far = loop.callLater(60_000, () => log.push("far timer fired"));
   let later: TimerHandle | undefined;
   const running = loop.runForever();
@@ -943,8 +954,14 @@ test("`debug` behaviour: callbacks and task steps longer than slowCallbackDurati
   );
   t.is(await loop.runUntilComplete(task), 1);
   const messages = reports.map((report) => report.message);
-  t.true(messages.some((message) => /^slow callback took \d+\.\d ms$/.test(message)), "the callback was reported");
-  t.true(messages.some((message) => /^slow step of Task stepper took/.test(message)), "the task step was reported");
+  t.true(
+    messages.some((message) => /^slow callback took \d+\.\d ms$/.test(message)),
+    "the callback was reported",
+  );
+  t.true(
+    messages.some((message) => /^slow step of Task stepper took/.test(message)),
+    "the task step was reported",
+  );
   t.is(reports.find((report) => report.message.startsWith("slow step"))?.task, task);
 
   reports.length = 0;

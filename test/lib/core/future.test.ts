@@ -62,7 +62,10 @@ test("`Future.setException()` behaviour: result() throws the stored error, excep
   future.setException(error);
   t.true(future.done());
   t.false(future.cancelled());
-  t.is(t.throws(() => future.result()), error);
+  t.is(
+    t.throws(() => future.result()),
+    error,
+  );
   t.is(future.exception(), error);
   loop.close();
   t.deepEqual(reports, [], "the exception was retrieved");
@@ -126,7 +129,10 @@ test("`Future.setResult()` behaviour: on a done future it is an InvalidStateErro
   const cancelled = loop.createFuture<number>();
   cancelled.cancel();
   for (const future of [withResult, withError, cancelled]) {
-    t.throws(() => future.setResult(2), { instanceOf: InvalidStateError, message: /setResult\(\) was called on a Future that is already done/ });
+    t.throws(() => future.setResult(2), {
+      instanceOf: InvalidStateError,
+      message: /setResult\(\) was called on a Future that is already done/,
+    });
     t.throws(() => future.setException(new Error("second")), {
       instanceOf: InvalidStateError,
       message: /setException\(\) was called on a Future that is already done/,
@@ -204,7 +210,10 @@ test("`Future.addDoneCallback()` behaviour: a non-function is a TypeError and no
   const { loop, reports } = virtualLoop();
   const future = loop.createFuture<number>();
   for (const bad of [undefined, null, "cb", 1]) {
-    t.throws(() => future.addDoneCallback(bad as unknown as () => void), { instanceOf: TypeError, message: /addDoneCallback\(\) needs a function/ });
+    t.throws(() => future.addDoneCallback(bad as unknown as () => void), {
+      instanceOf: TypeError,
+      message: /addDoneCallback\(\) needs a function/,
+    });
   }
   future.setResult(1);
   t.is(loop._readyCount(), 0, "no callback was scheduled");
@@ -579,7 +588,10 @@ test("`Future` behaviour: a failed future collected unretrieved is reported then
   const error = new Error("lost failure");
   failAndDrop(loop, error);
   await collectUntil(() => reports.length > 0);
-  t.deepEqual(reports.map((r) => [r.message, r.exception]), [["Future exception was never retrieved", error]]);
+  t.deepEqual(
+    reports.map((r) => [r.message, r.exception]),
+    [["Future exception was never retrieved", error]],
+  );
   loop.close();
   t.is(reports.length, 1, "not reported again at close");
 });
@@ -594,7 +606,10 @@ test("`Future` behaviour: a future that fails after its loop closed is reported 
   const error = new Error("failed after close");
   late.deref()!.setException(error);
   await collectUntil(() => reports.length > 0);
-  t.deepEqual(reports.map((r) => [r.message, r.exception]), [["Future exception was never retrieved", error]]);
+  t.deepEqual(
+    reports.map((r) => [r.message, r.exception]),
+    [["Future exception was never retrieved", error]],
+  );
 });
 
 test("`Future` behaviour: a failure retrieved before collection is never reported, even after the collector runs", async (t) => {

@@ -562,7 +562,10 @@ test("`run()` behaviour: options of the wrong kind reject with a TypeError namin
       { selector: { time: () => 0 } },
       "run() needs options.selector to be a Selector (new NodeSelector(), new VirtualSelector() or your own): the object given has no register(), unregister(), modify(), select(), getKey(), getMap(), close(), wake()",
     ],
-    [{ selector: 42 }, "run() needs options.selector to be a Selector (new NodeSelector(), new VirtualSelector() or your own): received number 42"],
+    [
+      { selector: 42 },
+      "run() needs options.selector to be a Selector (new NodeSelector(), new VirtualSelector() or your own): received number 42",
+    ],
     [{ executor: { submit: () => undefined } }, "run() needs options.executor to be an Executor: the object given has no shutdown()"],
   ];
   for (const [options, message] of cases) {
@@ -570,11 +573,20 @@ test("`run()` behaviour: options of the wrong kind reject with a TypeError namin
     t.is(error.message, message);
   }
   t.is(getRunningLoopOrUndefined(), undefined);
-  t.is(await run(main(), { ...virtual(), debug: undefined } as never), 1, "undefined options are absent options (plain JavaScript), and run() still works");
+  t.is(
+    await run(main(), { ...virtual(), debug: undefined } as never),
+    1,
+    "undefined options are absent options (plain JavaScript), and run() still works",
+  );
 });
 
 test("`run()` behaviour: a selector without select() is refused up front, not reported from close() behind another error", async (t) => {
-  const broken = { ...Object.fromEntries(["register", "unregister", "modify", "getKey", "getMap", "time", "wake"].map((m) => [m, () => undefined])), close: () => { throw new Error("close failed"); } };
+  const broken = {
+    ...Object.fromEntries(["register", "unregister", "modify", "getKey", "getMap", "time", "wake"].map((m) => [m, () => undefined])),
+    close: () => {
+      throw new Error("close failed");
+    },
+  };
   const error = await t.throwsAsync(run(sleep(1), { selector: broken as never }), { instanceOf: TypeError });
   t.regex(error.message, /options\.selector .* has no select\(\)$/);
 });
@@ -623,11 +635,17 @@ test("`EventLoop` behaviour: constructor options and the debug setter are checke
     instanceOf: TypeError,
     message: 'new EventLoop() got an unknown option "executor": the options are selector, debug, eagerTasks, exceptionHandler',
   });
-  t.throws(() => new EventLoopClass(7 as never), { instanceOf: TypeError, message: /^new EventLoop\(\) needs an options object as its first argument/ });
+  t.throws(() => new EventLoopClass(7 as never), {
+    instanceOf: TypeError,
+    message: /^new EventLoop\(\) needs an options object as its first argument/,
+  });
   const loop = new EventLoopClass({ selector: new VirtualSelector() });
-  t.throws(() => {
-    loop.debug = "on" as never;
-  }, { instanceOf: TypeError, message: "EventLoop.debug must be true or false: received string" });
+  t.throws(
+    () => {
+      loop.debug = "on" as never;
+    },
+    { instanceOf: TypeError, message: "EventLoop.debug must be true or false: received string" },
+  );
   t.false(loop.debug);
   loop.close();
 });

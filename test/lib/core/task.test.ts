@@ -76,7 +76,10 @@ test("`Task` behaviour: a task awaiting itself gets InvalidStateError thrown int
 test("`Task.setResult()` behaviour: throws InvalidStateError; a task's result comes from its coroutine", async (t) => {
   await runVirtual(t, function* () {
     const task = createTask(sleep(1, "own"));
-    t.throws(() => task.setResult("forced"), { instanceOf: InvalidStateError, message: /setResult\(\) was called on Task .*: a task's result comes from its coroutine/ });
+    t.throws(() => task.setResult("forced"), {
+      instanceOf: InvalidStateError,
+      message: /setResult\(\) was called on Task .*: a task's result comes from its coroutine/,
+    });
     t.throws(() => task.setException(new Error("forced")), {
       instanceOf: InvalidStateError,
       message: /setException\(\) was called on Task .*: a task's result comes from its coroutine/,
@@ -404,7 +407,10 @@ test("`Task.cancel()` behaviour: in debug mode a task swallowing its cancellatio
   // Only the swallow report matters here (a slow step on a busy machine is reported too).
   const swallowReports = reports.filter((report) => !report.message.startsWith("slow "));
   t.is(swallowReports.length, 1);
-  t.regex(swallowReports[0]!.message, /Task swallower suspended 100 times in a row inside a cancelled scope: .*let CancelledError propagate/);
+  t.regex(
+    swallowReports[0]!.message,
+    /Task swallower suspended 100 times in a row inside a cancelled scope: .*let CancelledError propagate/,
+  );
   t.true(swallowReports[0]!.task === swallower);
 });
 
@@ -845,7 +851,10 @@ test("`Task` behaviour: a longer await cycle (A → B → C → A) is refused at
     for (const name of ["A", "B", "C"]) tasks.push(createTask(waiter(tasks.length), { name }));
     const outcome = yield* catching(gather(...tasks));
     t.true(outcome instanceof InvalidStateError);
-    t.regex((outcome as Error).message, /^Task C awaited Task A, which already waits for it: Task C → Task A → Task B → Task C is an await cycle/);
+    t.regex(
+      (outcome as Error).message,
+      /^Task C awaited Task A, which already waits for it: Task C → Task A → Task B → Task C is an await cycle/,
+    );
     t.true(tasks.every((task) => task.done()));
   });
 });
@@ -854,8 +863,18 @@ test("`Task` behaviour: the issue's hang: A awaits B, B awaits A inside timeout(
   await runVirtual(t, function* () {
     const loop = getRunningLoop();
     const tasks: { a?: Task<void>; b?: Task<void> } = {};
-    tasks.a = createTask((function* (): Coroutine<void> { yield* sleep(1); yield* tasks.b!; })());
-    tasks.b = createTask((function* (): Coroutine<void> { yield* sleep(2); yield* tasks.a!; })());
+    tasks.a = createTask(
+      (function* (): Coroutine<void> {
+        yield* sleep(1);
+        yield* tasks.b!;
+      })(),
+    );
+    tasks.b = createTask(
+      (function* (): Coroutine<void> {
+        yield* sleep(2);
+        yield* tasks.a!;
+      })(),
+    );
     const error = yield* catching(timeout(100, gather(tasks.a, tasks.b)));
     t.true(error instanceof InvalidStateError);
     t.true(loop.time() < 100, "it ended at the cycle, not at the deadline");
@@ -865,8 +884,16 @@ test("`Task` behaviour: the issue's hang: A awaits B, B awaits A inside timeout(
 test("`Task` behaviour: a chain of awaits that is not a cycle is fine (A → B → C, C returns)", async (t) => {
   await runVirtual(t, function* () {
     const c = createTask(sleep(10, "c"));
-    const b = createTask((function* (): Coroutine<string> { return `b(${yield* c})`; })());
-    const a = createTask((function* (): Coroutine<string> { return `a(${yield* b})`; })());
+    const b = createTask(
+      (function* (): Coroutine<string> {
+        return `b(${yield* c})`;
+      })(),
+    );
+    const a = createTask(
+      (function* (): Coroutine<string> {
+        return `a(${yield* b})`;
+      })(),
+    );
     t.is(yield* a, "a(b(c))");
   });
 });

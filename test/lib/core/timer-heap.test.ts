@@ -112,9 +112,11 @@ test("`TimerHeap` behaviour: any mix of push, pop and cancel keeps order, counts
           if (popped === undefined) {
             if (earliest !== undefined) throw new Error("pop() found nothing but live timers remain");
           } else if (popped.cancelled()) {
-            if (earliest !== undefined && before(earliest, popped)) throw new Error(`cancelled ${key(popped)} popped before live ${key(earliest)}`);
+            if (earliest !== undefined && before(earliest, popped))
+              throw new Error(`cancelled ${key(popped)} popped before live ${key(earliest)}`);
           } else {
-            if (popped !== earliest) throw new Error(`popped ${key(popped)}, expected ${earliest === undefined ? "nothing" : key(earliest)}`);
+            if (popped !== earliest)
+              throw new Error(`popped ${key(popped)}, expected ${earliest === undefined ? "nothing" : key(earliest)}`);
             live.delete(popped);
           }
         }
@@ -246,7 +248,11 @@ test("`callLater()` behaviour: with live timers around, cancelled ones never out
   t.is(loop._liveTimerCount(), live);
   loop.callLater(10 + live, () => loop.stop());
   await loop.runForever();
-  t.deepEqual(fired, Array.from({ length: live }, (_, i) => i), "the live timers all fired, in order");
+  t.deepEqual(
+    fired,
+    Array.from({ length: live }, (_, i) => i),
+    "the live timers all fired, in order",
+  );
   t.is(loop._liveTimerCount(), 0);
   t.true(loop._timerCount() < 64, "only a few cancelled entries, later than the last live one, are left");
   loop.close();

@@ -1,5 +1,16 @@
 import test from "ava";
-import { CancelledError, InvalidStateError, TimeoutError, asCompleted, createTask, gatherSettled, getRunningLoop, sleep, timeout, yieldNow } from "../../../lib/index.js";
+import {
+  CancelledError,
+  InvalidStateError,
+  TimeoutError,
+  asCompleted,
+  createTask,
+  gatherSettled,
+  getRunningLoop,
+  sleep,
+  timeout,
+  yieldNow,
+} from "../../../lib/index.js";
 import type { Coroutine, Future, Operation, Task } from "../../../lib/index.js";
 import { runVirtual } from "../../helpers/loop.js";
 import { thrownBy } from "../../helpers/operations.js";
@@ -197,10 +208,20 @@ test("`asCompleted()` behaviour: a task parked in one of its Operations gets Inv
 });
 
 const badCalls: Array<[string, () => unknown, new (...args: never[]) => Error, RegExp]> = [
-  ["an Operation instead of a future", () => asCompleted([sleep(1)] as unknown as Future<unknown>[]), TypeError, /asCompleted\(\) was given an Operation at position 0/],
+  [
+    "an Operation instead of a future",
+    () => asCompleted([sleep(1)] as unknown as Future<unknown>[]),
+    TypeError,
+    /asCompleted\(\) was given an Operation at position 0/,
+  ],
   ["a NaN timeoutMs", () => asCompleted([], { timeoutMs: Number.NaN }), RangeError, /received NaN/],
   ["a string timeoutMs", () => asCompleted([], { timeoutMs: "1" as unknown as number }), TypeError, /received string/],
-  ["a number as the list", () => asCompleted(3 as unknown as Future<unknown>[]), TypeError, /asCompleted\(\) needs an iterable of Futures or Tasks: received number/],
+  [
+    "a number as the list",
+    () => asCompleted(3 as unknown as Future<unknown>[]),
+    TypeError,
+    /asCompleted\(\) needs an iterable of Futures or Tasks: received number/,
+  ],
 ];
 
 for (const [what, call, errorClass, message] of badCalls) {

@@ -57,15 +57,27 @@ test("`ExceptionGroup` behaviour: subgroup() is split()'s first part", (t) => {
   const a = new RangeError("a");
   const group = new ExceptionGroup("failed", [a, new Error("b")]);
   t.deepEqual(group.subgroup((e) => e instanceof RangeError)?.exceptions, [a]);
-  t.is(group.subgroup((e) => e instanceof TimeoutError), undefined);
+  t.is(
+    group.subgroup((e) => e instanceof TimeoutError),
+    undefined,
+  );
 });
 
 test("`ExceptionGroup` behaviour: bad arguments are clear errors", (t) => {
-  t.throws(() => new ExceptionGroup(["a"] as unknown as string, []), { instanceOf: TypeError, message: /needs a message string first: received object/ });
-  t.throws(() => new ExceptionGroup("x", 3 as unknown as unknown[]), { instanceOf: TypeError, message: /needs an iterable of errors second: received number/ });
+  t.throws(() => new ExceptionGroup(["a"] as unknown as string, []), {
+    instanceOf: TypeError,
+    message: /needs a message string first: received object/,
+  });
+  t.throws(() => new ExceptionGroup("x", 3 as unknown as unknown[]), {
+    instanceOf: TypeError,
+    message: /needs an iterable of errors second: received number/,
+  });
   t.throws(() => new ExceptionGroup("x", []), { instanceOf: RangeError, message: /needs at least one error: received an empty list/ });
   const group = new ExceptionGroup("x", [1]);
-  t.throws(() => group.split("no" as unknown as () => boolean), { instanceOf: TypeError, message: /split\(\) needs a predicate function: received string/ });
+  t.throws(() => group.split("no" as unknown as () => boolean), {
+    instanceOf: TypeError,
+    message: /split\(\) needs a predicate function: received string/,
+  });
 });
 
 // ---- printing (issue 7) -------------------------------------------------------------------------
@@ -117,7 +129,13 @@ test("`ExceptionGroup` behaviour: nested groups print indented, and split() keep
       taskGroup(function* (tg) {
         tg.createTask(
           taskGroup(function* (inner) {
-            inner.createTask((function* (): Coroutine<void> { yield* sleep(1); throw new Error("deep"); })(), { name: "deep-worker" });
+            inner.createTask(
+              (function* (): Coroutine<void> {
+                yield* sleep(1);
+                throw new Error("deep");
+              })(),
+              { name: "deep-worker" },
+            );
           }),
           { name: "inner-group" },
         );
@@ -136,7 +154,10 @@ test("`ExceptionGroup` behaviour: nested groups print indented, and split() keep
   });
   const group = result as ExceptionGroup;
   const printed = inspect(group);
-  t.regex(printed, /\n {2}\[1\/2\] from Task inner-group:\n {4}ExceptionGroup: unhandled errors in a task group \(1 error: Error: deep\)\n/);
+  t.regex(
+    printed,
+    /\n {2}\[1\/2\] from Task inner-group:\n {4}ExceptionGroup: unhandled errors in a task group \(1 error: Error: deep\)\n/,
+  );
   t.regex(printed, /\n {6}\[1\/1\] from Task deep-worker:\n {8}Error: deep\n/);
   const [typeErrors] = group.split((error) => error instanceof TypeError);
   t.regex(inspect(typeErrors), /\n {2}\[1\/1\] from Task shallow-worker:\n {4}TypeError: shallow\n/);

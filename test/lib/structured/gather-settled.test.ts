@@ -128,5 +128,8 @@ test("`gatherSettled()` behaviour: a non-Operation argument is a TypeError", asy
     return error;
   });
   t.true(result instanceof TypeError);
-  t.regex((result as Error).message, /gatherSettled\(\) was given a Promise at position 1: wrap it as an Operation with fromPromise\(promise\)/);
+  t.regex(
+    (result as Error).message,
+    /gatherSettled\(\) was given a Promise at position 1: wrap it as an Operation with fromPromise\(promise\)/,
+  );
 });

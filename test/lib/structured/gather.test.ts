@@ -649,7 +649,10 @@ test("`gather()` behaviour: a Set of Tasks is a TypeError that says to spread it
     return [error, yield* gather(tasks)];
   });
   t.true(result[0] instanceof TypeError);
-  t.regex((result[0] as Error).message, /gather\(\) was given a Set at position 0: pass its operations as one Array, e\.g\. gather\(\[\.\.\.set\]\)/);
+  t.regex(
+    (result[0] as Error).message,
+    /gather\(\) was given a Set at position 0: pass its operations as one Array, e\.g\. gather\(\[\.\.\.set\]\)/,
+  );
   t.deepEqual(result[1], [1, 2]);
 });
 
@@ -672,13 +675,25 @@ test("`gather()` behaviour: nested gathers are cancelled as a whole", async (t) 
 /** Each case builds the arguments around `canary`, an operation placed before the bad one. */
 const badArguments: Array<[string, (canary: Operation<void>) => unknown[], RegExp]> = [
   ["a Promise", (c) => [c, Promise.resolve(1)], /gather\(\) was given a Promise at position 1: wrap it as an Operation with fromPromise/],
-  ["a function", (c) => [c, sleep], /gather\(\) was given a function \(sleep\) at position 1: call it and pass the result, e\.g\. gather\(sleep\(\)\)/],
+  [
+    "a function",
+    (c) => [c, sleep],
+    /gather\(\) was given a function \(sleep\) at position 1: call it and pass the result, e\.g\. gather\(sleep\(\)\)/,
+  ],
   ["a number", (c) => [c, 42], /gather\(\) needs Operations .*received number at position 1/],
   ["null", (c) => [c, null], /received null at position 1/],
   ["an Array among other arguments", (c) => [c, [sleep(1)]], /gather\(\) was given an Array at position 1 among other arguments/],
   ["an Array inside the Array argument", (c) => [[c, [sleep(1)]]], /gather\(\) was given an Array at position 1: pass one Array/],
-  ["a Set", (c) => [c, new Set([sleep(1)])], /gather\(\) was given a Set at position 1: pass its operations as one Array, e\.g\. gather\(\[\.\.\.set\]\)/],
-  ["a Map", (c) => [c, new Map([["k", sleep(1)]])], /gather\(\) was given a Map at position 1: pass its operations as one Array, e\.g\. gather\(\[\.\.\.map\.values\(\)\]\)/],
+  [
+    "a Set",
+    (c) => [c, new Set([sleep(1)])],
+    /gather\(\) was given a Set at position 1: pass its operations as one Array, e\.g\. gather\(\[\.\.\.set\]\)/,
+  ],
+  [
+    "a Map",
+    (c) => [c, new Map([["k", sleep(1)]])],
+    /gather\(\) was given a Map at position 1: pass its operations as one Array, e\.g\. gather\(\[\.\.\.map\.values\(\)\]\)/,
+  ],
 ];
 
 for (const [what, build, message] of badArguments) {

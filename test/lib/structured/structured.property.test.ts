@@ -197,7 +197,8 @@ function predict(node: Node, cancel: Cancel): Prediction {
       const own = { at: node.deadline, origin: `timeout ${node.id}` };
       const result = predict(node.child, earlier(cancel, own));
       // The deadline's own CancelledError is absorbed and becomes TimeoutError; the rest passes.
-      if (result.kind === "cancelled" && result.origin === own.origin) return { kind: "error", end: result.end, alts: [`T:${node.deadline}`] };
+      if (result.kind === "cancelled" && result.origin === own.origin)
+        return { kind: "error", end: result.end, alts: [`T:${node.deadline}`] };
       return result;
     }
     case "gather":
@@ -473,7 +474,10 @@ test("structured concurrency property: random trees end as the semantics predict
     }),
     { numRuns: NUM_RUNS },
   );
-  const kinds = [...tally].sort(([a], [b]) => a.localeCompare(b)).map(([kind, count]) => `${count} ${kind}`).join(", ");
+  const kinds = [...tally]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([kind, count]) => `${count} ${kind}`)
+    .join(", ");
   t.log(`${cases} generated cases (${NUM_RUNS} runs; predicted: ${kinds})`);
   if (!details.failed) t.true(details.numRuns >= 1000, `at least 1,000 generated cases: ${details.numRuns}`);
 });

@@ -5,16 +5,7 @@
  * that the values have the shapes the types claim.
  */
 import test from "ava";
-import {
-  asCompleted,
-  createTask,
-  gather,
-  gatherSettled,
-  race,
-  sleep,
-  taskGroup,
-  wait,
-} from "../../../lib/index.js";
+import { asCompleted, createTask, gather, gatherSettled, race, sleep, taskGroup, wait } from "../../../lib/index.js";
 import type { Coroutine, Future, Instruction, Operation, SettledResult, Task, WaitResult } from "../../../lib/index.js";
 import { runVirtual } from "../../helpers/loop.js";
 

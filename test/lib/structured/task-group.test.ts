@@ -46,9 +46,11 @@ test("`taskGroup()` behaviour: a group with no children and a body that does not
   const { result } = await runVirtual(t, function* () {
     const scope = new CancelScope();
     scope.cancel(); // any suspension would raise
-    return yield* scope.run(taskGroup(function* () {
-      return "at once";
-    }));
+    return yield* scope.run(
+      taskGroup(function* () {
+        return "at once";
+      }),
+    );
   });
   t.is(result, "at once");
 });
@@ -595,7 +597,10 @@ test("`taskGroup()` behaviour: a body that is not a function is a TypeError", as
     return error;
   });
   t.true(result instanceof TypeError);
-  t.regex((result as Error).message, /taskGroup\(\) needs a function of the group: received an object \(an Operation\?\); write taskGroup\(function\* \(tg\)/);
+  t.regex(
+    (result as Error).message,
+    /taskGroup\(\) needs a function of the group: received an object \(an Operation\?\); write taskGroup\(function\* \(tg\)/,
+  );
 });
 
 test("`taskGroup()` behaviour: a body that returns no Operation fails the group with a TypeError", async (t) => {
@@ -609,10 +614,26 @@ test("`taskGroup()` behaviour: a body that returns no Operation fails the group 
 
 const badTaskArguments: Array<[string, (tg: TaskGroup) => unknown, RegExp]> = [
   ["a Promise", (tg) => tg.createTask(Promise.resolve(1) as unknown as Operation<number>), /createTask\(\) was given a Promise/],
-  ["a name that is not a string", (tg) => tg.createTask(sleep(1), { name: 3 as unknown as string }), /options\.name as a string: received number/],
-  ["eager that is not a boolean", (tg) => tg.createTask(sleep(1), { eager: "yes" as unknown as boolean }), /options\.eager as a boolean: received string/],
-  ["options that are not an object", (tg) => tg.createTask(sleep(1), 5 as unknown as { name: string }), /needs an options object: received number/],
-  ["a Set", (tg) => tg.createTask(new Set([sleep(1)]) as unknown as Operation<void>), /createTask\(\) needs an Operation, not a Set: pass its operations as an Array, e\.g\. gather\(\[\.\.\.set\]\)/],
+  [
+    "a name that is not a string",
+    (tg) => tg.createTask(sleep(1), { name: 3 as unknown as string }),
+    /options\.name as a string: received number/,
+  ],
+  [
+    "eager that is not a boolean",
+    (tg) => tg.createTask(sleep(1), { eager: "yes" as unknown as boolean }),
+    /options\.eager as a boolean: received string/,
+  ],
+  [
+    "options that are not an object",
+    (tg) => tg.createTask(sleep(1), 5 as unknown as { name: string }),
+    /needs an options object: received number/,
+  ],
+  [
+    "a Set",
+    (tg) => tg.createTask(new Set([sleep(1)]) as unknown as Operation<void>),
+    /createTask\(\) needs an Operation, not a Set: pass its operations as an Array, e\.g\. gather\(\[\.\.\.set\]\)/,
+  ],
 ];
 
 for (const [what, call, message] of badTaskArguments) {
@@ -640,7 +661,9 @@ test("`taskGroup()` behaviour: outside a task it is an InvalidStateError", async
     let error: unknown;
     getRunningLoop().callSoon(() => {
       try {
-        taskGroup(function* () {})[Symbol.iterator]().next();
+        taskGroup(function* () {})
+          [Symbol.iterator]()
+          .next();
       } catch (caught) {
         error = caught;
       }

@@ -158,17 +158,77 @@ test("`wait()` behaviour: a cancellation right after the condition was met retur
 
 const badCalls: Array<[string, (futures: Future<unknown>[]) => Operation<unknown>, new (...args: never[]) => Error, RegExp]> = [
   ["an empty list", () => wait([]), RangeError, /wait\(\) needs at least one Future or Task: received none/],
-  ["an unknown returnWhen", (f) => wait(f, { returnWhen: "FIRST" as ReturnWhen }), RangeError, /wait\(\) got an unknown returnWhen "FIRST": use one of "ALL_COMPLETED", "FIRST_COMPLETED", "FIRST_EXCEPTION"/],
-  ["a returnWhen that is not a string", (f) => wait(f, { returnWhen: 1 as unknown as ReturnWhen }), TypeError, /returnWhen as a string: received number/],
+  [
+    "an unknown returnWhen",
+    (f) => wait(f, { returnWhen: "FIRST" as ReturnWhen }),
+    RangeError,
+    /wait\(\) got an unknown returnWhen "FIRST": use one of "ALL_COMPLETED", "FIRST_COMPLETED", "FIRST_EXCEPTION"/,
+  ],
+  [
+    "a returnWhen that is not a string",
+    (f) => wait(f, { returnWhen: 1 as unknown as ReturnWhen }),
+    TypeError,
+    /returnWhen as a string: received number/,
+  ],
   ["a NaN timeoutMs", (f) => wait(f, { timeoutMs: Number.NaN }), RangeError, /timeoutMs as a number of ms or null: received NaN/],
-  ["a string timeoutMs", (f) => wait(f, { timeoutMs: "10" as unknown as number }), TypeError, /timeoutMs as a number of ms or null: received string/],
-  ["options that are not an object", (f) => wait(f, 10 as unknown as WaitOptions), TypeError, /wait\(\) needs an options object as its second argument: received number/],
-  ["an Operation instead of a future", () => wait([sleep(1)] as unknown as Future<unknown>[]), TypeError, /wait\(\) was given an Operation at position 0, not a Future or Task: start it first with createTask\(op\)/],
-  ["a Promise instead of a future", () => wait([Promise.resolve()] as unknown as Future<unknown>[]), TypeError, /wait\(\) was given a Promise at position 0/],
-  ["a single Task instead of a list", (f) => wait(f[0] as unknown as Future<unknown>[]), TypeError, /wait\(\) needs an iterable of Futures or Tasks: received a single Task .*; pass a list: wait\(\[task\]\)/],
-  ["a generator object as the list", () => wait((function* () { yield* sleep(1); })() as unknown as Future<unknown>[]), TypeError, /wait\(\) was given a generator object \(an Operation\)/],
-  ["a generator object yielding Tasks as the list", (f) => wait((function* () { yield* f; })() as unknown as Future<unknown>[]), TypeError, /wait\(\) was given a generator object \(an Operation\).*if the generator yields Futures, pass them as an Array: \[\.\.\.generator\]/],
-  ["null as the list", () => wait(null as unknown as Future<unknown>[]), TypeError, /wait\(\) needs an iterable of Futures or Tasks: received null/],
+  [
+    "a string timeoutMs",
+    (f) => wait(f, { timeoutMs: "10" as unknown as number }),
+    TypeError,
+    /timeoutMs as a number of ms or null: received string/,
+  ],
+  [
+    "options that are not an object",
+    (f) => wait(f, 10 as unknown as WaitOptions),
+    TypeError,
+    /wait\(\) needs an options object as its second argument: received number/,
+  ],
+  [
+    "an Operation instead of a future",
+    () => wait([sleep(1)] as unknown as Future<unknown>[]),
+    TypeError,
+    /wait\(\) was given an Operation at position 0, not a Future or Task: start it first with createTask\(op\)/,
+  ],
+  [
+    "a Promise instead of a future",
+    () => wait([Promise.resolve()] as unknown as Future<unknown>[]),
+    TypeError,
+    /wait\(\) was given a Promise at position 0/,
+  ],
+  [
+    "a single Task instead of a list",
+    (f) => wait(f[0] as unknown as Future<unknown>[]),
+    TypeError,
+    /wait\(\) needs an iterable of Futures or Tasks: received a single Task .*; pass a list: wait\(\[task\]\)/,
+  ],
+  [
+    "a generator object as the list",
+    () =>
+      wait(
+        (function* () {
+          yield* sleep(1);
+        })() as unknown as Future<unknown>[],
+      ),
+    TypeError,
+    /wait\(\) was given a generator object \(an Operation\)/,
+  ],
+  [
+    "a generator object yielding Tasks as the list",
+    (f) =>
+      wait(
+        (function* () {
+          yield* f;
+        })() as unknown as Future<unknown>[],
+      ),
+    TypeError,
+    /wait\(\) was given a generator object \(an Operation\).*if the generator yields Futures, pass them as an Array: \[\.\.\.generator\]/,
+  ],
+  [
+    "null as the list",
+    () => wait(null as unknown as Future<unknown>[]),
+    TypeError,
+    /wait\(\) needs an iterable of Futures or Tasks: received null/,
+  ],
 ];
 
 for (const [what, call, errorClass, message] of badCalls) {

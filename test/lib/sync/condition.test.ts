@@ -244,7 +244,10 @@ test("`Condition.notify()` behaviour: without the lock it is an InvalidStateErro
     const cond = new Condition();
     const error = t.throws(() => cond.notify(), { instanceOf: InvalidStateError });
     t.regex(error.message, /Condition\.notify\(\) was called without holding the lock/);
-    t.throws(() => cond.notifyAll(), { instanceOf: InvalidStateError, message: /Condition\.notifyAll\(\) was called without holding the lock/ });
+    t.throws(() => cond.notifyAll(), {
+      instanceOf: InvalidStateError,
+      message: /Condition\.notifyAll\(\) was called without holding the lock/,
+    });
     yield* cond.acquire();
     cond.notify();
     cond.notifyAll();
@@ -389,7 +392,10 @@ test("`Condition.wait()` behaviour: in an already cancelled scope it raises, aft
 
 test("`Condition` behaviour: bad arguments are TypeError or RangeError, and the condition still works", async (t) => {
   await runVirtual(t, function* () {
-    t.throws(() => new Condition(42 as unknown as Lock), { instanceOf: TypeError, message: /Condition\(\) needs a Lock .*: received number/ });
+    t.throws(() => new Condition(42 as unknown as Lock), {
+      instanceOf: TypeError,
+      message: /Condition\(\) needs a Lock .*: received number/,
+    });
     t.throws(() => new Condition(null as unknown as Lock), { instanceOf: TypeError, message: /received null/ });
     const cond = new Condition();
     yield* cond.acquire();

@@ -36,7 +36,12 @@ import { checkProperty } from "../../helpers/property.js";
 const QUIESCENCE_MS = 1000;
 
 /** Runs `property` for `numRuns` cases with the shared seed (see `checkProperty`: a failure says how to replay it). */
-async function check<T>(t: ExecutionContext, arbitrary: fc.Arbitrary<T>, numRuns: number, property: (value: T) => Promise<void>): Promise<void> {
+async function check<T>(
+  t: ExecutionContext,
+  arbitrary: fc.Arbitrary<T>,
+  numRuns: number,
+  property: (value: T) => Promise<void>,
+): Promise<void> {
   let cases = 0;
   const details = await checkProperty(
     t,
@@ -83,7 +88,8 @@ function* finish(tasks: readonly Task<unknown>[]): Coroutine<void> {
 }
 
 /** A step that gives way (or not) between operations: most interleavings happen within a pass. */
-type Pause = { readonly kind: "sleep"; readonly ms: number } | { readonly kind: "yield" } | { readonly kind: "cancel"; readonly target: number };
+type Pause =
+  { readonly kind: "sleep"; readonly ms: number } | { readonly kind: "yield" } | { readonly kind: "cancel"; readonly target: number };
 
 const pauseArb = (actors: number): fc.Arbitrary<Pause> =>
   fc.oneof(
@@ -146,7 +152,11 @@ async function checkQueueConservation(scenario: QueueScenario): Promise<void> {
   await runCase(function* () {
     const options = { maxsize: scenario.maxsize };
     const queue =
-      scenario.queueKind === "fifo" ? new Queue<number>(options) : scenario.queueKind === "lifo" ? new LifoQueue<number>(options) : new PriorityQueue<number>(options);
+      scenario.queueKind === "fifo"
+        ? new Queue<number>(options)
+        : scenario.queueKind === "lifo"
+          ? new LifoQueue<number>(options)
+          : new PriorityQueue<number>(options);
     const observe = (): void => {
       if (scenario.maxsize > 0 && queue.qsize() > scenario.maxsize) overfull = true;
     };
@@ -229,7 +239,9 @@ async function checkQueueConservation(scenario: QueueScenario): Promise<void> {
   for (const item of out) if (!accepted.has(item)) throw new Error(`item ${item} came out but its put did not succeed`);
   for (const item of putRefused) if (out.includes(item)) throw new Error(`item ${item} came out although its put was refused or cancelled`);
   if (putOk.length !== out.length + dropped) {
-    throw new Error(`items put (${putOk.length}) ≠ items got (${got.length}) + still queued (${remaining.length}) + dropped by shutdown(true) (${dropped})`);
+    throw new Error(
+      `items put (${putOk.length}) ≠ items got (${got.length}) + still queued (${remaining.length}) + dropped by shutdown(true) (${dropped})`,
+    );
   }
 }
 
@@ -240,8 +252,7 @@ test("`Queue` behaviour (property): random put/get/cancel/shutdown interleavings
 // ---- locks and semaphores: acquire/release/cancel never exceed the permits -----------------------------------
 
 type LockStep =
-  | Pause
-  | { readonly kind: "hold"; readonly ms: number; readonly style: "using" | "finally"; readonly cancelOnRelease: number | undefined };
+  Pause | { readonly kind: "hold"; readonly ms: number; readonly style: "using" | "finally"; readonly cancelOnRelease: number | undefined };
 
 interface LockScenario {
   readonly primitive: "lock" | "semaphore" | "bounded";
@@ -281,7 +292,11 @@ async function checkMutualExclusion(scenario: LockScenario): Promise<void> {
   let releasedAtEnd = false;
   await runCase(function* () {
     const primitive =
-      scenario.primitive === "lock" ? new Lock() : scenario.primitive === "semaphore" ? new Semaphore(permits) : new BoundedSemaphore(permits);
+      scenario.primitive === "lock"
+        ? new Lock()
+        : scenario.primitive === "semaphore"
+          ? new Semaphore(permits)
+          : new BoundedSemaphore(permits);
     const tasks: Task<void>[] = [];
     scenario.scripts.forEach((script) => {
       tasks.push(

@@ -21,10 +21,21 @@ test("`PriorityQueue` behaviour: strings, and [priority, data] tuples compared e
   for (const word of ["pear", "apple", "fig"]) words.putNowait(word);
   t.deepEqual([words.getNowait(), words.getNowait(), words.getNowait()], ["apple", "fig", "pear"]);
   const jobs = new PriorityQueue<[number, string]>();
-  for (const job of [[2, "b"], [1, "z"], [2, "a"], [0, "x"]] as [number, string][]) jobs.putNowait(job);
+  for (const job of [
+    [2, "b"],
+    [1, "z"],
+    [2, "a"],
+    [0, "x"],
+  ] as [number, string][])
+    jobs.putNowait(job);
   const out: [number, string][] = [];
   while (!jobs.empty()) out.push(jobs.getNowait());
-  t.deepEqual(out, [[0, "x"], [1, "z"], [2, "a"], [2, "b"]]);
+  t.deepEqual(out, [
+    [0, "x"],
+    [1, "z"],
+    [2, "a"],
+    [2, "b"],
+  ]);
   const lengths = new PriorityQueue<number[]>();
   lengths.putNowait([1, 2]);
   lengths.putNowait([1]);
@@ -51,7 +62,10 @@ test("`PriorityQueue` behaviour: a custom compare orders the items; a heap of ma
   }
   const out: number[] = [];
   while (!q.empty()) out.push(q.getNowait());
-  t.deepEqual(out, [...values].sort((a, b) => b - a));
+  t.deepEqual(
+    out,
+    [...values].sort((a, b) => b - a),
+  );
 });
 
 test("`PriorityQueue` behaviour: a compare that is not a function is a TypeError, and queues still work", (t) => {
@@ -59,7 +73,10 @@ test("`PriorityQueue` behaviour: a compare that is not a function is a TypeError
     instanceOf: TypeError,
     message: "PriorityQueue() needs compare as a function (a, b) => number: received string",
   });
-  t.throws(() => new PriorityQueue<number>(7 as unknown as PriorityQueueOptions<number>), { instanceOf: TypeError, message: /needs an options object/ });
+  t.throws(() => new PriorityQueue<number>(7 as unknown as PriorityQueueOptions<number>), {
+    instanceOf: TypeError,
+    message: /needs an options object/,
+  });
   const q = new PriorityQueue<number>();
   q.putNowait(2);
   q.putNowait(1);

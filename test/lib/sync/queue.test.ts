@@ -585,7 +585,10 @@ for (const [kind, make, takenOrder] of KINDS) {
         q.putNowait("O");
         q.shutdown(immediate);
         t.true((yield* catching(q.put("E"))) instanceof QueueShutDown);
-        t.throws(() => q.putNowait("W"), { instanceOf: QueueShutDown, message: /queue\.putNowait\(\) was called on a queue that is shut down/ });
+        t.throws(() => q.putNowait("W"), {
+          instanceOf: QueueShutDown,
+          message: /queue\.putNowait\(\) was called on a queue that is shut down/,
+        });
         if (immediate) {
           t.true((yield* catching(q.get())) instanceof QueueShutDown);
           t.throws(() => q.getNowait(), { instanceOf: QueueShutDown });
@@ -599,7 +602,10 @@ for (const [kind, make, takenOrder] of KINDS) {
           t.deepEqual(taken, takenOrder(["L", "O"]));
           yield* q.join();
           t.true((yield* catching(q.get())) instanceof QueueShutDown);
-          t.throws(() => q.getNowait(), { instanceOf: QueueShutDown, message: /queue\.getNowait\(\) was called on a queue that is shut down and empty/ });
+          t.throws(() => q.getNowait(), {
+            instanceOf: QueueShutDown,
+            message: /queue\.getNowait\(\) was called on a queue that is shut down and empty/,
+          });
         }
       });
     });
@@ -614,7 +620,10 @@ for (const [kind, make, takenOrder] of KINDS) {
         q.shutdown(immediate);
         const error = yield* catching(putter);
         t.true(error instanceof QueueShutDown);
-        t.regex((error as Error).message, /queue\.put\(\) was interrupted: the queue was shut down while it waited for room \(the item was not added\)/);
+        t.regex(
+          (error as Error).message,
+          /queue\.put\(\) was interrupted: the queue was shut down while it waited for room \(the item was not added\)/,
+        );
         const left: string[] = [];
         while (!q.empty()) left.push(q.getNowait());
         t.deepEqual(left, immediate ? [] : takenOrder(["E", "W"]));
@@ -728,13 +737,25 @@ test("`Queue.shutdown()` behaviour: calling it again, then with immediate, is al
 // ---- misuse -------------------------------------------------------------------------------------------
 
 test("`Queue` behaviour: bad options are TypeError or RangeError, and queues still work", (t) => {
-  t.throws(() => new Queue(5 as unknown as QueueOptions), { instanceOf: TypeError, message: "Queue() needs an options object ({ maxsize }): received number" });
+  t.throws(() => new Queue(5 as unknown as QueueOptions), {
+    instanceOf: TypeError,
+    message: "Queue() needs an options object ({ maxsize }): received number",
+  });
   t.throws(() => new Queue(null as unknown as QueueOptions), { instanceOf: TypeError, message: /received null/ });
-  t.throws(() => new Queue({ maxsize: "2" as unknown as number }), { instanceOf: TypeError, message: "Queue() needs maxsize as a number: received string" });
-  t.throws(() => new Queue({ maxsize: Number.NaN }), { instanceOf: RangeError, message: /Queue\(\) needs maxsize as a number \(0 or less: unbounded\): received NaN/ });
+  t.throws(() => new Queue({ maxsize: "2" as unknown as number }), {
+    instanceOf: TypeError,
+    message: "Queue() needs maxsize as a number: received string",
+  });
+  t.throws(() => new Queue({ maxsize: Number.NaN }), {
+    instanceOf: RangeError,
+    message: /Queue\(\) needs maxsize as a number \(0 or less: unbounded\): received NaN/,
+  });
   t.throws(() => new LifoQueue({ maxsize: Number.NaN }), { instanceOf: RangeError, message: /^LifoQueue\(\)/ });
   const q = new Queue<number>({ maxsize: 1 });
-  t.throws(() => q.shutdown("yes" as unknown as boolean), { instanceOf: TypeError, message: /queue\.shutdown\(\) needs immediate as a boolean: received string/ });
+  t.throws(() => q.shutdown("yes" as unknown as boolean), {
+    instanceOf: TypeError,
+    message: /queue\.shutdown\(\) needs immediate as a boolean: received string/,
+  });
   q.putNowait(1);
   t.is(q.getNowait(), 1);
 });
@@ -770,7 +791,10 @@ test("`Queue` behaviour: a producer faster than its consumer is held back by max
       yield* sleep(1);
     }
     yield* producer;
-    t.deepEqual(got, Array.from({ length: 50 }, (_, i) => i));
+    t.deepEqual(
+      got,
+      Array.from({ length: 50 }, (_, i) => i),
+    );
     t.is(maxSeen, 3);
   });
 });

@@ -10,7 +10,7 @@ test("`RingBuffer` behaviour: first in, first out across growth and wrap-around"
   let next = 0;
   // Interleave pushes and shifts so the head wraps around while the buffer grows.
   for (let round = 0; round < 50; round++) {
-    for (let i = 0; i < round % 7 + 3; i++) {
+    for (let i = 0; i < (round % 7) + 3; i++) {
       ring.push(next);
       expected.push(next++);
     }

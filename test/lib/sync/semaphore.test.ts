@@ -1,5 +1,14 @@
 import test from "ava";
-import { BoundedSemaphore, CancelScope, CancelledError, InvalidStateError, Semaphore, createTask, sleep, yieldNow } from "../../../lib/index.js";
+import {
+  BoundedSemaphore,
+  CancelScope,
+  CancelledError,
+  InvalidStateError,
+  Semaphore,
+  createTask,
+  sleep,
+  yieldNow,
+} from "../../../lib/index.js";
 import type { Coroutine, Task } from "../../../lib/index.js";
 import { runVirtual } from "../../helpers/loop.js";
 import { catching } from "../../helpers/operations.js";
@@ -20,7 +29,10 @@ test("`Semaphore` behaviour: value 0 is locked; the default is one permit (CPyth
 });
 
 test("`Semaphore` behaviour: a negative, fractional or non-number value is a RangeError or TypeError (CPython test_semaphore_value)", (t) => {
-  t.throws(() => new Semaphore(-1), { instanceOf: RangeError, message: "Semaphore() needs an initial value that is an integer ≥ 0: received -1" });
+  t.throws(() => new Semaphore(-1), {
+    instanceOf: RangeError,
+    message: "Semaphore() needs an initial value that is an integer ≥ 0: received -1",
+  });
   t.throws(() => new Semaphore(1.5), { instanceOf: RangeError });
   t.throws(() => new Semaphore(Number.NaN), { instanceOf: RangeError });
   t.throws(() => new BoundedSemaphore(-1), { instanceOf: RangeError, message: /^BoundedSemaphore\(\) needs/ });

@@ -80,7 +80,10 @@ test("`WaitQueue` behaviour: when withdrawn waiters pile up they are compacted a
       waiter.wake(payload);
       order.push(payload);
     }
-    t.deepEqual(order, kept.map((i) => `p${i}`));
+    t.deepEqual(
+      order,
+      kept.map((i) => `p${i}`),
+    );
     for (const task of tasks) yield* catching(task);
   });
 });

@@ -45,11 +45,7 @@ test("`shield()` behaviour: an outer cancellation is kept out and raised at the 
     t.is(loop._liveTimerCount(), 1, "the shielded sleep's timer is kept");
     t.true((yield* catching(task)) instanceof CancelledError);
   });
-  t.deepEqual(log, [
-    "shielded at 50",
-    "code after shield runs until the next suspension",
-    "next suspension raised CancelledError at 50",
-  ]);
+  t.deepEqual(log, ["shielded at 50", "code after shield runs until the next suspension", "next suspension raised CancelledError at 50"]);
 });
 
 test("`shield()` behaviour: `finally { yield* shield(op) }` completes the cleanup of a cancelled task", async (t) => {

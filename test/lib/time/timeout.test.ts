@@ -581,7 +581,11 @@ test("`timeout()` behaviour: a body that is not an Operation is a TypeError nami
     for (const [name, limit] of limits) {
       const cases: Array<[string, unknown, RegExp]> = [
         ["a Promise", promise, new RegExp(`^${name}\\(\\) was given a Promise: wrap it as an Operation with fromPromise\\(promise\\)`)],
-        ["an array", [sleep(1), sleep(2)], new RegExp(`^${name}\\(\\) needs an Operation, not an array: to run several at once use gather\\(\\.\\.\\.\\)`)],
+        [
+          "an array",
+          [sleep(1), sleep(2)],
+          new RegExp(`^${name}\\(\\) needs an Operation, not an array: to run several at once use gather\\(\\.\\.\\.\\)`),
+        ],
         ["a number", 42, new RegExp(`^${name}\\(\\) needs an Operation \\(a generator object, a Future or a Task\\): received number`)],
       ];
       for (const [what, body, message] of cases) {

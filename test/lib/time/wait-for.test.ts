@@ -1,5 +1,15 @@
 import test from "ava";
-import { CancelledError, InvalidStateError, TimeoutError, createTask, getRunningLoop, shield, sleep, waitFor, yieldNow } from "../../../lib/index.js";
+import {
+  CancelledError,
+  InvalidStateError,
+  TimeoutError,
+  createTask,
+  getRunningLoop,
+  shield,
+  sleep,
+  waitFor,
+  yieldNow,
+} from "../../../lib/index.js";
 import type { Coroutine, Operation } from "../../../lib/index.js";
 import { runVirtual } from "../../helpers/loop.js";
 import { settle, errorOf } from "../../helpers/operations.js";
@@ -191,12 +201,7 @@ test("`waitFor()` behaviour: cancelling the caller while the operation cleans up
     waiter.cancel();
     t.true(errorOf(yield* settle(waiter)) instanceof CancelledError);
   });
-  t.deepEqual(log, [
-    "inner started",
-    "inner finally at 100",
-    "inner cleanup done at 110",
-    "waiter caught CancelledError at 110",
-  ]);
+  t.deepEqual(log, ["inner started", "inner finally at 100", "inner cleanup done at 110", "waiter caught CancelledError at 110"]);
 });
 
 test("`waitFor()` behaviour: a pending Future is cancelled on timeout", async (t) => {
@@ -308,9 +313,17 @@ test("`waitFor()` behaviour: an op that is not an Operation is a TypeError namin
     const loop = getRunningLoop();
     const cases: Array<[string, unknown, RegExp]> = [
       ["a Promise", Promise.resolve(1), /^waitFor\(\) was given a Promise: wrap it as an Operation with fromPromise\(promise\)/],
-      ["an array", [slowCleanup(log, 10), slowCleanup(log, 20)], /^waitFor\(\) needs an Operation, not an array: to run several at once use gather\(\.\.\.\)/],
+      [
+        "an array",
+        [slowCleanup(log, 10), slowCleanup(log, 20)],
+        /^waitFor\(\) needs an Operation, not an array: to run several at once use gather\(\.\.\.\)/,
+      ],
       ["a number", 42, /^waitFor\(\) needs an Operation \(a generator object, a Future or a Task\): received number/],
-      ["a generator function", slowCleanup, /^waitFor\(\) was given a function \(slowCleanup\): call it and pass the result, e\.g\. waitFor\(slowCleanup\(\)\)/],
+      [
+        "a generator function",
+        slowCleanup,
+        /^waitFor\(\) was given a function \(slowCleanup\): call it and pass the result, e\.g\. waitFor\(slowCleanup\(\)\)/,
+      ],
     ];
     for (const timeoutMs of [100, 0, null]) {
       for (const [what, op, message] of cases) {
