@@ -58,6 +58,7 @@ import type { InternalTaskOptions, TaskOptions } from "./task.js";
 import { _keepMaps } from "./exemplars.js";
 import { ReadyQueue } from "./ready-queue.js";
 import { UnretrievedFailures } from "./unretrieved-failures.js";
+import { isThenable, thenableResultError } from "./thenable-result.js";
 import { _unwatchWait, _watchWait } from "./deadlock-watch.js";
 import { TimerHeap } from "./timer-heap.js";
 import { NodeSelectorFactory } from "./default-selector.js";
@@ -376,7 +377,13 @@ export class EventLoop {
   _runUntilComplete<T>(op: Operation<T>, what: string): Promise<T> {
     checkOperation("runUntilComplete()", op);
     this.#checkCanRun("runUntilComplete()");
-    const future = op instanceof Future ? (op as Future<T>) : this.createTask(op);
+    let future: Future<T>;
+    if (op instanceof Future) future = op as Future<T>;
+    else {
+      const task = this.createTask(op);
+      task._refuseThenableResult(what);
+      future = task;
+    }
     return new Promise<T>((resolve, reject) => {
       const stopWhenDone = (): void => this.stop();
       future.addDoneCallback(stopWhenDone);
@@ -1063,33 +1070,6 @@ function runNextStretch(loop: EventLoop): void {
 /** The first hop of a hand-off from outside Node's check phase (see `EventLoop#handOff`). */
 function resumeBatchNextIteration(loop: EventLoop): void {
   setImmediate(resumeBatch, loop);
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function"
-  );
-}
-
-/**
- * The error for an operation that returned a Promise. The Promise is not waited for, but its
- * failure is not lost: it goes to the loop's exception handler when it comes (a cancellation,
- * the shutdown's doing, is not reported), never to Node as an unhandled rejection.
- */
-function thenableResultError(loop: EventLoop, what: string, value: PromiseLike<unknown>): TypeError {
-  const report = (error: unknown): void => {
-    if (!(error instanceof CancelledError))
-      loop.callExceptionHandler({ message: `the Promise that ${what} returned failed`, exception: error });
-  };
-  try {
-    value.then(undefined, report);
-  } catch (error) {
-    report(error); // a thenable whose then() throws
-  }
-  const kind = value instanceof Future ? value._describe() : "a Promise (a thenable)";
-  return new TypeError(
-    `${what} returned ${kind} instead of a value: the loop stops when the operation returns, so it could never settle. Wait for it inside the coroutine and return the result: \`return yield* task\` for a Task or Future, \`return yield* fromPromise(promise)\` for a Promise`,
-  );
 }
 
 function checkExecutor(where: string, executor: unknown): void {

@@ -38,6 +38,7 @@ import { AwaitInstruction, isInstruction } from "./instruction.js";
 import type { Instruction, SleepInstruction } from "./instruction.js";
 import type { Operation } from "./operation.js";
 import { _swapCurrentTask } from "./running.js";
+import { isThenable, thenableResultError } from "./thenable-result.js";
 import { Waiter } from "./waiter.js";
 
 // The task's stage. A scheduled task's stage also says how it resumes; a parked task's says
@@ -68,6 +69,9 @@ interface TaskExtras {
   cancelRequests: number;
   cancelledSuspensions: number;
   creationStack: string | undefined;
+  // Set for the operation of a run (`run()`, `runUntilComplete()`): what to call it in the error
+  // if it returns a thenable (see thenable-result.ts).
+  refusesThenable: string | undefined;
 }
 
 /** In debug mode, a task raising this many cancelled suspensions in a row is reported. */
@@ -248,6 +252,11 @@ export class Task<T> extends Future<T> {
     return true;
   }
 
+  /** @internal This task is a run's operation: a thenable result fails it (see thenable-result.ts). */
+  _refuseThenableResult(what: string): void {
+    this.#getExtras().refusesThenable = what;
+  }
+
   /** @internal The innermost active scope, if any. */
   _innermostScope(): CancelScope | undefined {
     return this.#innermost;
@@ -276,7 +285,7 @@ export class Task<T> extends Future<T> {
   }
 
   #getExtras(): TaskExtras {
-    return (this.#extras ??= { cancelRequests: 0, cancelledSuspensions: 0, creationStack: undefined });
+    return (this.#extras ??= { cancelRequests: 0, cancelledSuspensions: 0, creationStack: undefined, refusesThenable: undefined });
   }
 
   /** The scope whose cancellation applies to this task's current suspension, if any. */
@@ -600,6 +609,11 @@ export class Task<T> extends Future<T> {
   }
 
   #finish(mode: typeof SCHEDULED_VALUE | typeof SCHEDULED_ERROR, value: unknown): void {
+    const refusesThenable = this.#extras?.refusesThenable;
+    if (refusesThenable !== undefined && mode === SCHEDULED_VALUE && isThenable(value)) {
+      mode = SCHEDULED_ERROR;
+      value = thenableResultError(this._loop, refusesThenable, value);
+    }
     this.#stage = DONE;
     this.#slot = undefined;
     this.#coroutine = FINISHED as Iterator<Instruction, T, unknown>;
