@@ -47,13 +47,8 @@ export function _tryClaimCoroutine(op: unknown, task: Task<unknown>): boolean {
  * {@link InvalidStateError} if another task claimed it first. Anything else passes.
  */
 export function _claimCoroutine(op: unknown, task: Task<unknown>): void {
-  if (!_isGeneratorObject(op)) return;
-  const owner = owners.get(op);
-  if (owner === undefined) {
-    owners.set(op, task);
-    return;
-  }
-  if (owner === task) return;
+  if (_tryClaimCoroutine(op, task)) return;
+  const owner = owners.get(op as object)!;
   const how = owner.done() ? "already ran in" : "is already driven by";
   throw new InvalidStateError(
     `${task._describe()} was given a generator object that ${how} ${owner._describe()}: a generator object can be run by one task only; call the generator function again for each task (createTask(work()) twice, not the same work() object)`,

@@ -8,12 +8,7 @@
 
 import { Future } from "./future.js";
 import { isOperation } from "./operation.js";
-
-function isThenable(value: unknown): boolean {
-  return (
-    (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function"
-  );
-}
+import { isThenable } from "./thenable-result.js";
 
 function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
