@@ -54,6 +54,13 @@ module.exports = {
       to: { path: "^(lib|selectors|executors)/", pathNot: "^(lib|selectors|executors)/index\\.ts$" },
     },
     {
+      name: "the-lint-plugin-stands-alone",
+      comment: "yieldio/eslint reads Operations from TypeScript's types, structurally: it imports nothing of the library, so linting never loads the runtime.",
+      severity: "error",
+      from: { path: "^eslint/" },
+      to: { path: "^(lib|selectors|executors)/" },
+    },
+    {
       name: "no-cycles-outside-the-kernel",
       comment: "The kernel's classes refer to one another (Future, Task, EventLoop); everything else is a tree. Type-only imports are erased at compile time and make no cycle at run time.",
       severity: "error",

@@ -361,7 +361,7 @@ export function formatResults(results: readonly RowResult[]): { text: string; pa
       if (index === 0 && row.floorMs !== undefined) notes.add(FLOOR_NOTE);
       cells.push([
         index === 0 ? `${row.title}${row.floorMs === undefined ? "" : " ²"}` : "",
-        `${c.name}${smaller ? ` (${formatCount(c.items!)}) ¹` : ""}`,
+        `${c.name}${smaller ? ` (${formatCount(c.items)}) ¹` : ""}`,
         formatMs(c.medianMs),
         `${formatMs(c.minMs)} – ${formatMs(c.maxMs)}`,
         formatMs(c.cpuMs),

@@ -47,8 +47,7 @@ interface Report {
 function* worker(name: string, report: Report): Coroutine<void> {
   const loop = getRunningLoop();
   try {
-    while (report.next < URLS.length) {
-      const url = URLS[report.next++]!;
+    for (let url = URLS[report.next++]; url !== undefined; url = URLS[report.next++]) {
       const record = (outcome: Outcome): void => {
         report.outcomes.set(url, { outcome, worker: name, atMs: Math.round(loop.time() - started) });
       };

@@ -17,11 +17,13 @@ import type { Selector, SelectorKey, SelectResult } from "./selector.js";
  * if (events === NOTHING_READY) console.log("nothing ready");
  * ```
  */
-export const NOTHING_READY: SelectResult = Object.freeze([]) as SelectResult;
+export const NOTHING_READY: SelectResult = Object.freeze([]);
 
-function describe(value: unknown): string {
+/** @internal How a selector's TypeErrors name what they were given: a class name, `null`, or a primitive. */
+export function describeValue(value: unknown): string {
   if (value === null) return "null";
-  if (typeof value === "object") return value.constructor?.name ?? "object";
+  if (typeof value === "object" || typeof value === "function") return (value as MaybeConstructed).constructor?.name ?? "object";
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects and functions were named above: only primitives reach here
   return `${typeof value} ${String(value)}`;
 }
 
@@ -54,14 +56,15 @@ export abstract class BaseSelector implements Selector {
   /** @inheritDoc */
   register<D>(fileobj: object, events: number, data?: D): SelectorKey<D> {
     this.#checkOpen("register");
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller can pass anything
     if (typeof fileobj !== "object" || fileobj === null) {
-      throw new TypeError(`register() needs a file object: received ${describe(fileobj)}`);
+      throw new TypeError(`register() needs a file object: received ${describeValue(fileobj)}`);
     }
     this.checkFileObject(fileobj);
     checkEvents("register", events);
     if (this.#keys.has(fileobj)) {
       throw new RangeError(
-        `register() was given a file object that is already registered (${describe(fileobj)}): use modify() to change its events`,
+        `register() was given a file object that is already registered (${describeValue(fileobj)}): use modify() to change its events`,
       );
     }
     const key: SelectorKey<D> = { fileobj, fd: fileDescriptor(fileobj), events, data: data as D };
@@ -114,7 +117,7 @@ export abstract class BaseSelector implements Selector {
   #require(verb: string, fileobj: object): SelectorKey {
     const key = this.#keys.get(fileobj);
     if (key === undefined) {
-      throw new RangeError(`${verb}() was given a file object that is not registered (${describe(fileobj)}): register() it first`);
+      throw new RangeError(`${verb}() was given a file object that is not registered (${describeValue(fileobj)}): register() it first`);
     }
     return key;
   }
@@ -126,7 +129,7 @@ export abstract class BaseSelector implements Selector {
 
 function checkEvents(verb: string, events: number): void {
   if (typeof events !== "number" || !Number.isInteger(events)) {
-    throw new TypeError(`${verb}() needs an event mask (EVENT_READ | EVENT_WRITE): received ${describe(events)}`);
+    throw new TypeError(`${verb}() needs an event mask (EVENT_READ | EVENT_WRITE): received ${describeValue(events)}`);
   }
   if (events === 0 || (events & ~(EVENT_READ | EVENT_WRITE)) !== 0) {
     throw new RangeError(`${verb}() needs a non-empty mask of EVENT_READ (1) and EVENT_WRITE (2): received ${events}`);
@@ -136,4 +139,9 @@ function checkEvents(verb: string, events: number): void {
 function fileDescriptor(fileobj: object): number {
   const fd = (fileobj as { fd?: unknown }).fd;
   return typeof fd === "number" ? fd : -1;
+}
+
+/** An object seen at run time: `Object.create(null)` has no constructor, whatever its type says. */
+interface MaybeConstructed {
+  readonly constructor?: { readonly name?: string };
 }

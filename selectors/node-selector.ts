@@ -18,7 +18,7 @@
  */
 
 import { performance } from "node:perf_hooks";
-import { BaseSelector, NOTHING_READY } from "./base-selector.js";
+import { BaseSelector, describeValue, NOTHING_READY } from "./base-selector.js";
 import { EVENT_READ, EVENT_WRITE } from "./selector.js";
 import type { SelectorKey, SelectResult } from "./selector.js";
 
@@ -105,7 +105,7 @@ export class NodeSelector extends BaseSelector {
     const stream = fileobj as Partial<NodeStreamLike>;
     if (typeof stream.on !== "function" || typeof stream.off !== "function") {
       throw new TypeError(
-        `NodeSelector can only watch Node streams (sockets, pipes, Readable/Writable): received ${fileobj.constructor?.name ?? "object"}`,
+        `NodeSelector can only watch Node streams (sockets, pipes, Readable/Writable): received ${describeValue(fileobj)}`,
       );
     }
   }

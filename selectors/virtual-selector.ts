@@ -13,7 +13,7 @@
  * @module
  */
 
-import { BaseSelector, NOTHING_READY } from "./base-selector.js";
+import { BaseSelector, describeValue, NOTHING_READY } from "./base-selector.js";
 import { EVENT_READ, EVENT_WRITE } from "./selector.js";
 import type { SelectorKey, SelectResult } from "./selector.js";
 import { VirtualFile } from "./virtual-file.js";
@@ -105,7 +105,7 @@ export class VirtualSelector extends BaseSelector {
   protected checkFileObject(fileobj: object): void {
     if (!(fileobj instanceof VirtualFile)) {
       throw new TypeError(
-        `VirtualSelector can only watch VirtualFile objects: received ${fileobj.constructor?.name ?? "object"}; use NodeSelector for real streams`,
+        `VirtualSelector can only watch VirtualFile objects: received ${describeValue(fileobj)}; use NodeSelector for real streams`,
       );
     }
   }

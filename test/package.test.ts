@@ -8,7 +8,7 @@
 import test from "ava";
 import ts from "typescript";
 import { execFile } from "node:child_process";
-import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, mkdir, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -297,11 +297,53 @@ export const future = executor.submit(ref, [1], submitOptions);
 export type Key = SelectorKey;
 `;
 
-async function typeCheckConsumer(moduleSettings: Record<string, string>): Promise<string[]> {
-  const { app, pkg } = the();
+/** A user's lint config, typed: `yieldio/eslint` with its optional peers installed. */
+const LINT_CONSUMER_TS = `
+import yieldio from "yieldio/eslint";
+import type { YieldioPlugin } from "yieldio/eslint";
+import type { Linter } from "eslint";
+
+const plugin: YieldioPlugin = yieldio;
+export const config: Linter.Config[] = [
+  plugin.configs.recommended,
+  { plugins: { yieldio }, rules: { "yieldio/yield-star": "warn" } },
+];
+`;
+
+/** The lint plugin's peers, as the consumer would install them (here: this repository's copies). */
+const LINT_PEERS = ["eslint", "typescript", "typescript-eslint", "@typescript-eslint/utils"];
+
+/**
+ * A second consumer project beside the first: a copy of the installed yieldio (a link would
+ * resolve its imports from the first project) and the lint plugin's peers, linked.
+ */
+let lintAppDir: Promise<string> | undefined;
+function lintApp(): Promise<string> {
+  lintAppDir ??= (async () => {
+    const { temp, pkg } = the();
+    const app = path.join(temp, "lint-app");
+    await cp(pkg, path.join(app, "node_modules", "yieldio"), { recursive: true });
+    for (const name of LINT_PEERS) {
+      const at = path.join(app, "node_modules", name);
+      await mkdir(path.dirname(at), { recursive: true });
+      await symlink(path.join(root, "node_modules", name), at, "dir");
+    }
+    return app;
+  })();
+  return lintAppDir;
+}
+
+/**
+ * Type-checks a consumer file against the installed package. Without `lintPeers` the consumer
+ * has none of `yieldio/eslint`'s optional peers, so that entry point's declarations are left
+ * out; with them, they are checked too.
+ */
+async function typeCheckConsumer(moduleSettings: Record<string, string>, lintPeers = false): Promise<string[]> {
+  const app = lintPeers ? await lintApp() : the().app;
+  const pkg = path.join(app, "node_modules", "yieldio");
   const { lib } = await readmeRequirements();
-  const file = path.join(app, "consumer.ts");
-  await writeFile(file, CONSUMER_TS);
+  const file = path.join(app, lintPeers ? "lint-consumer.ts" : "consumer.ts");
+  await writeFile(file, lintPeers ? LINT_CONSUMER_TS : CONSUMER_TS);
   const converted = ts.convertCompilerOptionsFromJson(
     {
       ...moduleSettings,
@@ -318,7 +360,9 @@ async function typeCheckConsumer(moduleSettings: Record<string, string>): Promis
   if (converted.errors.length > 0) throw new Error(ts.flattenDiagnosticMessageText(converted.errors[0]!.messageText, "\n"));
   // Every published declaration file is a root, so a declaration no entry point reaches (or one
   // that names a type stripped as @internal) is checked too.
-  const declarations = (await walk(path.join(pkg, "dist"))).filter((f) => f.endsWith(".d.ts")).map((f) => path.join(pkg, "dist", f));
+  const declarations = (await walk(path.join(pkg, "dist")))
+    .filter((f) => f.endsWith(".d.ts") && (lintPeers ? f.startsWith("eslint/") : !f.startsWith("eslint/")))
+    .map((f) => path.join(pkg, "dist", f));
   const program = ts.createProgram([file, ...declarations], converted.options);
   return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
     const where =
@@ -341,6 +385,10 @@ test("installed package behaviour: a strict TypeScript consumer type-checks with
   const { text } = await readmeRequirements();
   t.regex(text, /bundler/);
   t.deepEqual(await typeCheckConsumer({ module: "preserve", moduleResolution: "bundler" }), []);
+});
+
+test("installed package behaviour: a lint config using `yieldio/eslint` type-checks once ESLint, typescript-eslint and TypeScript are installed", async (t) => {
+  t.deepEqual(await typeCheckConsumer({ module: "nodenext", moduleResolution: "nodenext" }, true), []);
 });
 
 test("published declarations behaviour: no `@internal` tag or member survives in dist/**/*.d.ts", async (t) => {

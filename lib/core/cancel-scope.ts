@@ -27,6 +27,7 @@ import type { Operation } from "./operation.js";
 import { checkOperation } from "./operation.js";
 import { currentTask } from "./running.js";
 import type { Task } from "./task.js";
+import { describeReceived } from "./received.js";
 
 /** The options of a scope built without any (every task's root scope): no object per scope. */
 const NO_OPTIONS: CancelScopeOptions = Object.freeze({});
@@ -90,10 +91,9 @@ export class CancelScope {
   #nextSibling: CancelScope | undefined;
 
   constructor(options: CancelScopeOptions = NO_OPTIONS) {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller can pass anything
     if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        `CancelScope() needs an options object ({ deadline?, shield? }): received ${options === null ? "null" : typeof options}`,
-      );
+      throw new TypeError(`CancelScope() needs an options object ({ deadline?, shield? }): received ${describeReceived(options)}`);
     }
     const { deadline = Number.POSITIVE_INFINITY, shield = false } = options;
     checkDeadline("CancelScope()", deadline);
@@ -168,9 +168,7 @@ export class CancelScope {
    */
   cancel(reason?: CancelReason | string): void {
     if (reason !== undefined && typeof reason !== "string" && typeof (reason as Partial<CancelReason> | null)?.source !== "string") {
-      throw new TypeError(
-        `cancel() needs a message or a CancelReason ({ source, message? }): received ${reason === null ? "null" : typeof reason}`,
-      );
+      throw new TypeError(`cancel() needs a message or a CancelReason ({ source, message? }): received ${describeReceived(reason)}`);
     }
     if (this.#reason !== undefined) return;
     const data: CancelReason = typeof reason === "string" ? { source: "explicit", message: reason } : (reason ?? { source: "explicit" });
@@ -240,6 +238,7 @@ export class CancelScope {
    * shield), or undefined. This is the level-triggered check made at every suspension.
    */
   _cancelling(): CancelScope | undefined {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- a cursor that walks up the chain from here, not a closure's alias
     let scope: CancelScope | undefined = this;
     while (scope !== undefined) {
       if (scope.#reason !== undefined) return scope;
@@ -305,6 +304,7 @@ export class CancelScope {
     // The stack is made only when there are children to visit: the common case, a task's
     // root scope cancelled by `task.cancel()`, has none.
     let stack: CancelScope[] | undefined;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- a cursor that walks the tree from here, not a closure's alias
     for (let scope: CancelScope | undefined = this; scope !== undefined; scope = stack?.pop()) {
       const owner = scope._owner;
       if (owner !== undefined && owner._innermostScope() === scope) owner._abortWait();
@@ -332,6 +332,7 @@ export class CancelScope {
 
   #armDeadline(): void {
     this.#cancelDeadlineTimer();
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a deadline is armed only while the scope is entered, which sets #loop
     const loop = this.#loop!;
     if (this.#deadline === Number.POSITIVE_INFINITY) return;
     if (this.#deadline <= loop.time()) this._expire();

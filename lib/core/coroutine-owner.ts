@@ -48,6 +48,7 @@ export function _tryClaimCoroutine(op: unknown, task: Task<unknown>): boolean {
  */
 export function _claimCoroutine(op: unknown, task: Task<unknown>): void {
   if (_tryClaimCoroutine(op, task)) return;
+  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- _tryClaimCoroutine refused because another task owns op
   const owner = owners.get(op as object)!;
   const how = owner.done() ? "already ran in" : "is already driven by";
   throw new InvalidStateError(

@@ -13,7 +13,7 @@ import { isThenable } from "./thenable-result.js";
 function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === "function") return `function ${value.name || "(anonymous)"}`;
-  if (typeof value === "object" && value !== null) return value.constructor?.name ?? "object";
+  if (typeof value === "object" && value !== null) return (value as MaybeConstructed).constructor?.name ?? "object";
   return String(value);
 }
 
@@ -47,4 +47,9 @@ export function diagnoseYield(value: unknown): TypeError {
   return new TypeError(
     `a coroutine yielded a bare value (${show(value)}): coroutines only yield through yieldio operations; use \`yield*\` with one (\`yield* sleep(10)\`), or \`return\` the value`,
   );
+}
+
+/** An object seen at run time: `Object.create(null)` has no constructor, whatever its type says. */
+interface MaybeConstructed {
+  readonly constructor?: { readonly name?: string };
 }

@@ -62,6 +62,7 @@ import { isThenable, thenableResultError } from "./thenable-result.js";
 import { _unwatchWait, _watchWait } from "./deadlock-watch.js";
 import { TimerHeap } from "./timer-heap.js";
 import { NodeSelectorFactory } from "./default-selector.js";
+import { describeReceived } from "./received.js";
 
 /**
  * How long (milliseconds) the loop runs passes back to back before handing control back to
@@ -148,7 +149,7 @@ interface IoHandlers {
 
 function checkCallback(where: string, callback: unknown): void {
   if (typeof callback !== "function") {
-    throw new TypeError(`${where} needs a function to call: received ${callback === null ? "null" : typeof callback}`);
+    throw new TypeError(`${where} needs a function to call: received ${describeReceived(callback)}`);
   }
 }
 
@@ -250,7 +251,7 @@ export class EventLoop {
   callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
     checkCallback("callSoon()", callback);
     this.#checkOpen("callSoon()");
-    const handle = new Handle(callback as (...args: never[]) => unknown, args, this);
+    const handle = new Handle(callback, args, this);
     this._schedule(handle);
     return handle;
   }
@@ -342,7 +343,7 @@ export class EventLoop {
   _spawn<T>(op: Operation<T>, options?: InternalTaskOptions): Task<T> {
     this.#checkOpen("createTask()");
     const task = new Task<T>(op, this, options);
-    this.#linkTask(task as Task<unknown>);
+    this.#linkTask(task);
     const eager = options?.eager ?? this.#eagerTasks;
     if (eager && _peekRunningLoop() === this) task._run();
     else this._schedule(task);
@@ -389,6 +390,7 @@ export class EventLoop {
       future.addDoneCallback(stopWhenDone);
       this.#start((error) => {
         future.removeDoneCallback(stopWhenDone);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- forwards what stopped the loop, as it was thrown
         if (error !== undefined) reject(error);
         else if (!future.done()) reject(new InvalidStateError("the event loop stopped before the operation completed"));
         else {
@@ -416,6 +418,7 @@ export class EventLoop {
   runForever(): Promise<void> {
     this.#checkCanRun("runForever()");
     return new Promise<void>((resolve, reject) => {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- forwards what stopped the loop, as it was thrown
       this.#start((error) => (error === undefined ? resolve() : reject(error)));
     });
   }
@@ -646,7 +649,7 @@ export class EventLoop {
 
   /** @internal callSoon without the checks, for done callbacks: never throws. */
   _callSoonUnchecked<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): void {
-    const handle = new Handle(callback as (...args: never[]) => unknown, args, this);
+    const handle = new Handle(callback, args, this);
     // A closed loop never runs again: its done callbacks (an `await future` among them) go
     // through the host's microtask queue instead of being lost. Still never synchronous.
     if (this.#closed) queueMicrotask(() => handle._run());
@@ -864,6 +867,7 @@ export class EventLoop {
   /** Phase 3 (second half): the callbacks of ready file objects join the ready queue. */
   #queueIoCallbacks(events: SelectResult): void {
     for (let index = 0; index < events.length; index++) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- index < events.length
       const [key, mask] = events[index]!;
       const handlers = key.data as IoHandlers;
       if ((mask & EVENT_READ) !== 0 && handlers.reader !== undefined) this.#queueIoHandle(key.fileobj, handlers.reader, EVENT_READ);
@@ -884,6 +888,7 @@ export class EventLoop {
     if (timers.size === 0) return;
     const now = this.time();
     while (timers.peekWhen() <= now) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- peekWhen() is finite only while the heap has a timer
       const timer = timers.pop()!;
       if (!timer.cancelled()) this.#ready.push(timer);
     }
@@ -976,6 +981,7 @@ export class EventLoop {
    */
   #runTimed(count: number): number {
     for (let index = 0; index < count; index++) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the caller counted at most #ready.length entries
       const entry = this.#ready.shift()!;
       const started = performance.now();
       try {
@@ -1021,6 +1027,7 @@ function keepExemplars(): void {
     task,
     loop.callSoon(resumeBatch, loop),
     loop.callLater(0, resumeBatch, loop),
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a running task is inside its root scope at least
     task._innermostScope()!,
     new CancelScope({ deadline: 0 }),
     new Waiter(task, wait),
@@ -1076,7 +1083,7 @@ function checkExecutor(where: string, executor: unknown): void {
   const candidate = executor as Partial<Executor> | null | undefined;
   if (typeof candidate?.submit !== "function" || typeof candidate.shutdown !== "function") {
     throw new TypeError(
-      `${where} needs an Executor (an object with submit() and shutdown())${where.startsWith("runInExecutor") ? " or null for the default" : ""}: received ${executor === null ? "null" : typeof executor}`,
+      `${where} needs an Executor (an object with submit() and shutdown())${where.startsWith("runInExecutor") ? " or null for the default" : ""}: received ${describeReceived(executor)}`,
     );
   }
 }

@@ -16,6 +16,7 @@ import { AwaitInstruction } from "./instruction.js";
 import type { Instruction } from "./instruction.js";
 import { getRunningLoop } from "./running.js";
 import type { Task } from "./task.js";
+import { describeReceived } from "./received.js";
 
 const PENDING = 0;
 const FULFILLED = 1;
@@ -202,7 +203,7 @@ export class Future<T> {
   [Symbol.iterator](): Iterator<Instruction, T, unknown> {
     // The await instruction doubles as the iterator (see AwaitInstruction): one small,
     // short-lived object per `yield*` instead of a generator, and nothing kept on the future.
-    return new AwaitInstruction(this as Future<unknown>, true) as Iterator<Instruction, T, unknown>;
+    return new AwaitInstruction(this, true) as Iterator<Instruction, T, unknown>;
   }
 
   /** @internal The instruction to wait without cancelling the future on abort. */
@@ -261,7 +262,7 @@ export class Future<T> {
     // The internal path: it never throws (a future completed after its loop closed still
     // notifies every listener it can), so a half-notified future cannot happen.
     if (typeof listener === "function") this._loop._callSoonUnchecked(listener as DoneCallback<T>, this);
-    else listener._wakeFromFuture(this as Future<unknown>);
+    else listener._wakeFromFuture(this);
   }
 
   #checkSettable(verb: string): void {
@@ -295,7 +296,7 @@ export class Future<T> {
 /** @internal `cancel(message)` takes a string or nothing, as `CancelScope.cancel` does. */
 export function checkCancelMessage(where: string, message: unknown): void {
   if (message !== undefined && typeof message !== "string") {
-    throw new TypeError(`${where} needs a message string or nothing: received ${message === null ? "null" : typeof message}`);
+    throw new TypeError(`${where} needs a message string or nothing: received ${describeReceived(message)}`);
   }
 }
 

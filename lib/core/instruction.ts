@@ -258,7 +258,7 @@ export type Instruction = YieldNowInstruction | SleepInstruction | AwaitInstruct
  * ```
  */
 export function* suspend<T>(wait: Wait<T>): Generator<Instruction, T, unknown> {
-  return (yield new SuspendInstruction(wait as Wait<unknown>)) as T;
+  return (yield new SuspendInstruction(wait)) as T;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 
 import type { Instruction } from "./instruction.js";
+import { describeReceived } from "./received.js";
 
 /**
  * Anything that can be run with `yield*` inside a coroutine: a generator object such as
@@ -95,5 +96,5 @@ export function checkOperation(where: string, op: unknown): asserts op is Operat
       `${where} needs an Operation, not a ${op instanceof Set ? "Set" : "Map"}: pass its operations as an Array, e.g. gather([...${op instanceof Set ? "set" : "map.values()"}])`,
     );
   }
-  throw new TypeError(`${where} needs an Operation (a generator object, a Future or a Task): received ${op === null ? "null" : typeof op}`);
+  throw new TypeError(`${where} needs an Operation (a generator object, a Future or a Task): received ${describeReceived(op)}`);
 }

@@ -57,6 +57,7 @@ export class ReadyQueue {
       try {
         while (remaining > 0) {
           const index = this.#head & this.#mask;
+          // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the ring holds `remaining` entries from #head on
           const entry = this.#items[index]!;
           this.#items[index] = undefined;
           this.#head++;

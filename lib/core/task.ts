@@ -40,6 +40,7 @@ import type { Operation } from "./operation.js";
 import { _swapCurrentTask } from "./running.js";
 import { isThenable, thenableResultError } from "./thenable-result.js";
 import { Waiter } from "./waiter.js";
+import { describeReceived } from "./received.js";
 
 // The task's stage. A scheduled task's stage also says how it resumes; a parked task's says
 // whether its wait was already asked to abort.
@@ -176,7 +177,7 @@ export class Task<T> extends Future<T> {
     this.#coroutine = op;
     const name = options?.name;
     if (name !== undefined && typeof name !== "string") {
-      throw new TypeError(`createTask() needs a string name: received ${name === null ? "null" : typeof name}`);
+      throw new TypeError(`createTask() needs a string name: received ${describeReceived(name)}`);
     }
     this.#name = name ?? ++taskCounter;
     if (options?.parentScope !== undefined) this.#createRootScope(options.parentScope);
@@ -264,7 +265,7 @@ export class Task<T> extends Future<T> {
 
   /** @internal */
   _enterScope(scope: CancelScope): void {
-    scope._link(this.#innermost ?? this.#createRootScope(undefined), this as Task<unknown>);
+    scope._link(this.#innermost ?? this.#createRootScope(undefined), this);
     this.#innermost = scope;
   }
 
@@ -279,7 +280,7 @@ export class Task<T> extends Future<T> {
   #createRootScope(parent: CancelScope | undefined): CancelScope {
     const root = new CancelScope();
     root._label = undefined;
-    root._link(parent, this as Task<unknown>);
+    root._link(parent, this);
     this.#innermost = root;
     return root;
   }
@@ -306,9 +307,11 @@ export class Task<T> extends Future<T> {
       if (ancestor !== scope) {
         throw new InvalidStateError(`a cancel scope was exited out of order in ${this._describe()}: scopes must nest`);
       }
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the walk above found scope among inner's ancestors
       for (; inner !== scope; inner = inner!._parent) inner!._abandon();
     }
     scope._unlink();
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a task's root scope is never exited this way, so an entered scope has a parent
     this.#innermost = scope._parent!;
   }
 
@@ -330,7 +333,7 @@ export class Task<T> extends Future<T> {
         // done, which for a task means once it has unwound.
         withdrawn = !this.#cancelTarget(parked.future);
       } else {
-        parked.future._removeWaiter(this as Task<unknown>);
+        parked.future._removeWaiter(this);
         withdrawn = true;
       }
     } else {
@@ -338,6 +341,7 @@ export class Task<T> extends Future<T> {
     }
     // Only a wait that is still parked can be withdrawn: an abort hook that completed the wait
     // itself (a Future subclass whose cancel() settled it, then threw) already scheduled us.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the abort hook above can re-enter the task and change #stage; TypeScript keeps its narrowing across the call
     if (withdrawn && this.#stage === PARKED_ABORTING) this.#scheduleCancelled();
   }
 
@@ -352,11 +356,11 @@ export class Task<T> extends Future<T> {
       else future.cancel(reason?.message);
       return true;
     } catch (error) {
-      future._removeWaiter(this as Task<unknown>);
+      future._removeWaiter(this);
       this._loop.callExceptionHandler({
         message: `cancel() of ${future._describe()} threw while ${this._describe()} was being cancelled; the wait was withdrawn`,
         exception: error,
-        task: this as Task<unknown>,
+        task: this,
         future,
       });
       return false;
@@ -403,11 +407,11 @@ export class Task<T> extends Future<T> {
         // Cancelled before its first step: the body never runs. A generator object is closed
         // (as the current task, so that a wrapper can claim what it closes), unless another
         // task drives it: that one is not ours to close.
-        const previous = _swapCurrentTask(this as Task<unknown>);
+        const previous = _swapCurrentTask(this);
         let outcome: unknown;
         try {
-          if (_tryClaimCoroutine(this.#coroutine, this as Task<unknown>)) {
-            (this.#coroutine as Partial<Iterator<Instruction, T, unknown>>).return?.(undefined as T);
+          if (_tryClaimCoroutine(this.#coroutine, this)) {
+            (this.#coroutine as Partial<Iterator<Instruction, T, unknown>>).return?.(undefined);
           }
           outcome = cancelling._newError();
         } catch (error) {
@@ -420,7 +424,7 @@ export class Task<T> extends Future<T> {
       }
       mode = SCHEDULED_VALUE;
       try {
-        _claimCoroutine(this.#coroutine, this as Task<unknown>); // throws for another task's generator
+        _claimCoroutine(this.#coroutine, this); // throws for another task's generator
         this.#coroutine = (this.#coroutine as Operation<T>)[Symbol.iterator]();
       } catch (error) {
         this.#finish(SCHEDULED_ERROR, error);
@@ -440,7 +444,7 @@ export class Task<T> extends Future<T> {
       return; // not scheduled (done): a stale entry
     }
     this.#stage = RUNNING;
-    const previous = _swapCurrentTask(this as Task<unknown>);
+    const previous = _swapCurrentTask(this);
     try {
       this.#step(mode, value);
     } finally {
@@ -478,6 +482,7 @@ export class Task<T> extends Future<T> {
       }
       if (instruction.kind === "current-task") {
         mode = SCHEDULED_VALUE;
+        // eslint-disable-next-line @typescript-eslint/no-this-alias -- a cursor that walks the await chain from here, not a closure's alias
         value = this;
         continue;
       }
@@ -512,11 +517,11 @@ export class Task<T> extends Future<T> {
             continue;
           }
           this.#park(instruction);
-          future._addWaiter(this as Task<unknown>);
+          future._addWaiter(this);
           return;
         }
         case "suspend": {
-          const waiter = new Waiter(this as Task<unknown>, instruction.wait);
+          const waiter = new Waiter(this, instruction.wait);
           this.#park(waiter);
           try {
             instruction.wait.park(waiter);
@@ -589,7 +594,7 @@ export class Task<T> extends Future<T> {
 
   #parkOnTimer(instruction: SleepInstruction): void {
     const loop = this._loop;
-    const timer = new SleepTimer(loop.time() + instruction.delayMs, loop._nextTimerSeq(), this as Task<unknown>, instruction.value);
+    const timer = new SleepTimer(loop.time() + instruction.delayMs, loop._nextTimerSeq(), this, instruction.value);
     this.#park(timer);
     loop._addTimer(timer);
   }
@@ -604,7 +609,7 @@ export class Task<T> extends Future<T> {
     if (!this._loop.debug || ++this.#getExtras().cancelledSuspensions !== SWALLOW_REPORT_THRESHOLD) return;
     this._loop.callExceptionHandler({
       message: `${this._describe()} suspended ${SWALLOW_REPORT_THRESHOLD} times in a row inside a cancelled scope: it is probably catching CancelledError and retrying; let CancelledError propagate`,
-      task: this as Task<unknown>,
+      task: this,
     });
   }
 
@@ -624,7 +629,7 @@ export class Task<T> extends Future<T> {
       this.#innermost = root;
       root._unlink();
     }
-    this._loop._taskDone(this as Task<unknown>);
+    this._loop._taskDone(this);
     if (mode === SCHEDULED_VALUE) this._settle(FUTURE_FULFILLED, value);
     else if (value instanceof CancelledError) this._settle(FUTURE_CANCELLED, value);
     else this._settle(FUTURE_REJECTED, value);
@@ -655,7 +660,7 @@ function replaceEngineError(error: unknown, diagnosis: Error): unknown {
 
 function throwInto<T>(coroutine: Iterator<Instruction, T, unknown>, error: unknown): IteratorResult<Instruction, T> {
   if (coroutine.throw !== undefined) return coroutine.throw(error);
-  coroutine.return?.(undefined as T);
+  coroutine.return?.(undefined);
   throw error;
 }
 

@@ -16,6 +16,7 @@
  * @module
  */
 
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below the heap's size holds an entry (the heap's invariant); noUncheckedIndexedAccess cannot know it, and the sift loops are the hot path */
 import type { TimerHandle } from "./handle.js";
 
 /** Rebuilding a tiny heap is not worth it; below this size cancelled entries just wait. */

@@ -71,11 +71,11 @@ export class Waiter<T> {
 
   /** @internal The task was cancelled: withdraw (true) or let the wait finish (false). */
   _abort(): boolean {
-    const abort = this._wait.abort;
+    const wait = this._wait;
     let withdrawn = true;
-    if (abort !== undefined) {
+    if (wait.abort !== undefined) {
       try {
-        withdrawn = abort.call(this._wait, this);
+        withdrawn = wait.abort(this);
       } catch (error) {
         // A broken primitive must not break the cancellation that called it: withdraw.
         this._task._loop.callExceptionHandler({

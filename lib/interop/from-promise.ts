@@ -7,6 +7,7 @@
 import { CancelledError } from "../core/errors.js";
 import type { Instruction } from "../core/instruction.js";
 import { getRunningLoop } from "../core/running.js";
+import { describeReceived } from "../core/received.js";
 
 /**
  * Waits for a Promise (or any thenable). The Promise settling resumes the task through the
@@ -27,9 +28,7 @@ export function* fromPromise<T>(promiseOrThunk: PromiseLike<T> | (() => PromiseL
   const loop = getRunningLoop();
   const promise = typeof promiseOrThunk === "function" ? promiseOrThunk() : promiseOrThunk;
   if (typeof (promise as Partial<PromiseLike<T>> | null)?.then !== "function") {
-    throw new TypeError(
-      `fromPromise() needs a Promise or a function returning one: received ${promise === null ? "null" : typeof promise}`,
-    );
+    throw new TypeError(`fromPromise() needs a Promise or a function returning one: received ${describeReceived(promise)}`);
   }
   const future = loop.createFuture<T>();
   promise.then(

@@ -16,6 +16,7 @@ import type { Operation } from "../core/operation.js";
 import { getRunningLoop } from "../core/running.js";
 import type { Waiter } from "../core/waiter.js";
 import { checkTimeoutMs, futuresOf } from "./future-set.js";
+import { describeReceived } from "../core/received.js";
 
 /**
  * Options of {@link asCompleted}.
@@ -68,10 +69,9 @@ export function asCompleted<F extends Future<unknown>>(
 ): IterableIterator<Operation<OperationResult<F>>, undefined, undefined> {
   const loop = getRunningLoop(); // the timer's loop; also, asCompleted() belongs inside a coroutine
   const all = futuresOf("asCompleted()", futures);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller can pass anything
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(
-      `asCompleted() needs an options object as its second argument: received ${options === null ? "null" : typeof options}`,
-    );
+    throw new TypeError(`asCompleted() needs an options object as its second argument: received ${describeReceived(options)}`);
   }
   const timeoutMs = checkTimeoutMs("asCompleted()", options.timeoutMs);
   return new Completions<OperationResult<F>>(all, timeoutMs, loop);
@@ -168,14 +168,17 @@ class Completions<T> implements IterableIterator<Operation<T>, undefined, undefi
   /** Hands a finished future to the first waiting task that takes it, else keeps it. */
   #deliver(future: Future<unknown>): void {
     while (this.#waiters.length > 0) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the loop condition says there is one
       if (this.#waiters.shift()!.wake(future)) return;
     }
     this.#ready.push(future);
   }
 
   #shiftReady(): Future<unknown> {
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- callers check that a ready future is waiting
     const future = this.#ready[this.#readyHead]!;
-    this.#ready[this.#readyHead++] = undefined!; // keep nothing alive
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a slot behind #readyHead is never read again: keep nothing alive
+    this.#ready[this.#readyHead++] = undefined!;
     if (this.#readyHead === this.#ready.length) {
       this.#ready = [];
       this.#readyHead = 0;

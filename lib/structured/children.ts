@@ -49,13 +49,14 @@ import { CancelledError } from "../core/errors.js";
 import { Future } from "../core/future.js";
 import { suspend } from "../core/instruction.js";
 import type { Instruction, Wait } from "../core/instruction.js";
-import { isOperation } from "../core/operation.js";
+import { _isGeneratorObject, isOperation } from "../core/operation.js";
 import type { Operation } from "../core/operation.js";
 import type { SettledResult } from "./gather-settled.js";
 import { currentTask, getRunningLoop } from "../core/running.js";
 import { shield } from "../time/shield.js";
 import { Task } from "../core/task.js";
 import type { Waiter } from "../core/waiter.js";
+import { describeReceived } from "../core/received.js";
 
 /** @internal `gather`: the first failure decides (and cancels the others); else every result, in order. */
 export const GATHER = 0;
@@ -64,9 +65,6 @@ export const SETTLED = 1;
 /** @internal `race`: the first child to finish decides (and cancels the others). */
 export const RACE = 2;
 type Mode = typeof GATHER | typeof SETTLED | typeof RACE;
-
-/** %GeneratorPrototype%: a generator object is one-shot, so a duplicate must share its task. */
-const GENERATOR_PROTOTYPE: object = Object.getPrototypeOf(Object.getPrototypeOf((function* () {})()));
 
 /** No value: nothing interrupted the wait. */
 const NONE: unique symbol = Symbol("none");
@@ -108,9 +106,7 @@ function notAnOperation(where: string, value: unknown, index: number, spread: bo
       `${where} was given a function (${value.name || "anonymous"}) ${at}: call it and pass the result, e.g. ${where.slice(0, -2)}(${name}())`,
     );
   }
-  return new TypeError(
-    `${where} needs Operations (generator objects, Futures or Tasks): received ${value === null ? "null" : typeof value} ${at}`,
-  );
+  return new TypeError(`${where} needs Operations (generator objects, Futures or Tasks): received ${describeReceived(value)} ${at}`);
 }
 
 /**
@@ -166,7 +162,10 @@ export class Children implements Wait<void> {
    */
   *run(ops: readonly Operation<unknown>[]): Generator<Instruction, void, unknown> {
     this.#ops = ops;
-    if (allDoneFutures(ops)) return this.#start(false);
+    if (allDoneFutures(ops)) {
+      this.#start(false);
+      return;
+    }
     try {
       // park() starts the children; the kernel does not call it when the waiting task's scope
       // is already cancelled, so then no operation ever starts.
@@ -204,6 +203,7 @@ export class Children implements Wait<void> {
     const count = children.length;
     if (this.#decided) {
       retrieveFailures(children);
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- #deciderIndex is set with #decided, to a child's index
       const decider = this.#deciderFuture ?? children[this.#deciderIndex]!;
       return decider.result(); // race: the winner's outcome; gather: throws the failure
     }
@@ -213,8 +213,10 @@ export class Children implements Wait<void> {
     }
     const results = new Array<unknown>(count);
     if (mode === SETTLED) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- index < children.length
       for (let index = 0; index < count; index++) results[index] = settled(children[index]!);
     } else {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- index < children.length
       for (let index = 0; index < count; index++) results[index] = children[index]!.result();
     }
     return results;
@@ -248,6 +250,7 @@ export class Children implements Wait<void> {
     // code of every caller down with it.
     const seen = new Map<Operation<unknown>, number>();
     for (let index = 0; index < count; index++) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- index < ops.length
       const op = ops[index]!;
       if (op instanceof Future) {
         children[index] = op;
@@ -262,7 +265,7 @@ export class Children implements Wait<void> {
       if (futuresOnly || this.#decided || this.#cancelling) continue; // never starts
       // Only a generator object is one-shot; other Operations (`queue.get()`, a lock's
       // `acquire()` ...) may be shared objects that must run once per position.
-      if (GENERATOR_PROTOTYPE.isPrototypeOf(op)) {
+      if (_isGeneratorObject(op)) {
         const first = seen.get(op);
         if (first !== undefined) {
           children[index] = children[first]; // the same generator object: share its task
@@ -349,6 +352,7 @@ class ChildRun implements Iterator<Instruction, unknown, unknown> {
   #iterator(): Iterator<Instruction, unknown, unknown> {
     if (!this.#started) {
       this.#started = true;
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- runs inside the child task's step
       _claimCoroutine(this.#inner, currentTask()!); // called inside the child task's step
       this.#inner = (this.#inner as Operation<unknown>)[Symbol.iterator]();
     }
@@ -392,6 +396,7 @@ class ChildRun implements Iterator<Instruction, unknown, unknown> {
     // Only a task cancelled before its first step is closed: its body never ran. A generator
     // object is closed too, so that it cannot be started later by someone else.
     try {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- runs inside the child task's step
       if (!this.#started && _tryClaimCoroutine(this.#inner, currentTask()!)) {
         (this.#inner as Partial<Iterator<Instruction, unknown, unknown>>).return?.(value);
       }

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { describeReceived } from "../core/received.js";
+
 /**
  * Several errors that happened together: what a task group throws when its children (or its
  * children and its body) failed. `exceptions` holds them in order of failure, the body's own
@@ -50,9 +52,7 @@ export class ExceptionGroup extends AggregateError {
       throw new TypeError(`ExceptionGroup() needs a message string first: received ${typeof message}`);
     }
     if (typeof (exceptions as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator] !== "function") {
-      throw new TypeError(
-        `ExceptionGroup() needs an iterable of errors second: received ${exceptions === null ? "null" : typeof exceptions}`,
-      );
+      throw new TypeError(`ExceptionGroup() needs an iterable of errors second: received ${describeReceived(exceptions)}`);
     }
     const list = Object.freeze([...exceptions]);
     if (list.length === 0) {
@@ -70,6 +70,7 @@ export class ExceptionGroup extends AggregateError {
     const group = new ExceptionGroup(message, exceptions);
     group.#origins = origins;
     // The stack starts at the caller (the task group), as if it had called the constructor.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- V8 only compares the function: the stack starts below its frame
     (Error as { captureStackTrace?: (target: object, below: unknown) => void }).captureStackTrace?.(group, ExceptionGroup._withOrigins);
     return group;
   }

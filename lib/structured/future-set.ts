@@ -7,6 +7,7 @@
 
 import { Future } from "../core/future.js";
 import { isOperation } from "../core/operation.js";
+import { describeReceived } from "../core/received.js";
 
 /**
  * @internal The distinct futures of `futures`, in input order.
@@ -26,7 +27,7 @@ export function futuresOf<F extends Future<unknown>>(where: string, futures: Ite
     );
   }
   if (typeof (futures as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator] !== "function") {
-    throw new TypeError(`${where} needs an iterable of Futures or Tasks: received ${futures === null ? "null" : typeof futures}`);
+    throw new TypeError(`${where} needs an iterable of Futures or Tasks: received ${describeReceived(futures)}`);
   }
   const set = new Set<F>();
   let index = 0;
@@ -48,7 +49,7 @@ function notAFuture(where: string, value: unknown, index: number): TypeError {
       `${where} was given an Operation ${at}, not a Future or Task: start it first with createTask(op); to run operations and wait for all, use gather()`,
     );
   }
-  return new TypeError(`${where} needs Futures or Tasks: received ${value === null ? "null" : typeof value} ${at}`);
+  return new TypeError(`${where} needs Futures or Tasks: received ${describeReceived(value)} ${at}`);
 }
 
 /**

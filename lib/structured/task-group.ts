@@ -35,6 +35,7 @@ import { getRunningLoop } from "../core/running.js";
 import { shield } from "../time/shield.js";
 import type { InternalTaskOptions, Task, TaskOptions } from "../core/task.js";
 import type { Waiter } from "../core/waiter.js";
+import { describeReceived } from "../core/received.js";
 
 const OPEN = 0; // the body runs
 const EXITING = 1; // the body is done; waiting for the children
@@ -81,8 +82,10 @@ export class TaskGroup {
         task.result(); // retrieves a failure: the group reports it
       } catch (error) {
         this.#errors.push(error);
-        this.#origins.set(error, (task as Task<unknown>)._describe());
-        this.#abort(`${(task as Task<unknown>).name} failed`);
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the callback is only ever added to the group's own children, which are Tasks
+        const child = task as Task<unknown>;
+        this.#origins.set(error, child._describe());
+        this.#abort(`${child.name} failed`);
       }
     }
     if (--this.#pending !== 0) return;
@@ -192,7 +195,7 @@ export class TaskGroup {
       const op = body(this);
       if (!isOperation(op)) {
         throw new TypeError(
-          `taskGroup()'s body returned ${op === null ? "null" : typeof op}, not an Operation: write the body as a generator function, taskGroup(function* (tg) { ... })`,
+          `taskGroup()'s body returned ${describeReceived(op)}, not an Operation: write the body as a generator function, taskGroup(function* (tg) { ... })`,
         );
       }
       value = yield* op;
@@ -246,8 +249,9 @@ export class TaskGroup {
 /** The kernel's task options for a child: the caller's name and eagerness, under the group scope. */
 function childOptions(options: TaskOptions | undefined, scope: CancelScope): InternalTaskOptions {
   if (options === undefined) return { parentScope: scope };
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller can pass anything
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`TaskGroup.createTask() needs an options object: received ${options === null ? "null" : typeof options}`);
+    throw new TypeError(`TaskGroup.createTask() needs an options object: received ${describeReceived(options)}`);
   }
   const { name, eager } = options;
   if (name !== undefined && typeof name !== "string") {
@@ -299,6 +303,7 @@ function childOptions(options: TaskOptions | undefined, scope: CancelScope): Int
  */
 export function* taskGroup<T>(body: (tg: TaskGroup) => Operation<T>): Generator<Instruction, T | undefined, unknown> {
   if (typeof body !== "function") {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller can pass anything
     const what = body === null ? "null" : typeof body === "object" ? "an object (an Operation?)" : typeof body;
     throw new TypeError(`taskGroup() needs a function of the group: received ${what}; write taskGroup(function* (tg) { ... })`);
   }

@@ -12,6 +12,7 @@ import type { TimerHandle } from "../core/handle.js";
 import { getRunningLoop } from "../core/running.js";
 import type { Waiter } from "../core/waiter.js";
 import { checkTimeoutMs, futuresOf } from "./future-set.js";
+import { describeReceived } from "../core/received.js";
 
 /**
  * When {@link wait} returns: when every future is done (`"ALL_COMPLETED"`, the default), when
@@ -93,8 +94,9 @@ export function* wait<F extends Future<unknown>>(
   if (all.size === 0) {
     throw new RangeError("wait() needs at least one Future or Task: received none; there is nothing to wait for");
   }
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller can pass anything
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`wait() needs an options object as its second argument: received ${options === null ? "null" : typeof options}`);
+    throw new TypeError(`wait() needs an options object as its second argument: received ${describeReceived(options)}`);
   }
   const timeoutMs = checkTimeoutMs("wait()", options.timeoutMs);
   const returnWhen = options.returnWhen ?? "ALL_COMPLETED";

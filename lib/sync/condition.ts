@@ -22,6 +22,7 @@ import { Lock, _releaseForWait, _restoreAfterWait } from "./lock.js";
 import type { Operation } from "../core/operation.js";
 import { shield } from "../time/shield.js";
 import { WOKEN } from "./wait-queue.js";
+import { describeReceived } from "../core/received.js";
 
 /**
  * A condition variable (asyncio's `Condition`): tasks holding the lock `wait()` until another
@@ -65,7 +66,7 @@ export class Condition {
    */
   constructor(lock?: Lock) {
     if (lock !== undefined && !(lock instanceof Lock)) {
-      throw new TypeError(`Condition() needs a Lock (or nothing, for a new one): received ${lock === null ? "null" : typeof lock}`);
+      throw new TypeError(`Condition() needs a Lock (or nothing, for a new one): received ${describeReceived(lock)}`);
     }
     this.#lock = lock ?? new Lock();
   }
@@ -157,7 +158,7 @@ export class Condition {
    */
   *waitFor<T>(predicate: () => T): Generator<Instruction, T, unknown> {
     if (typeof predicate !== "function") {
-      throw new TypeError(`Condition.waitFor() needs a predicate function: received ${predicate === null ? "null" : typeof predicate}`);
+      throw new TypeError(`Condition.waitFor() needs a predicate function: received ${describeReceived(predicate)}`);
     }
     let result = predicate();
     while (!result) {

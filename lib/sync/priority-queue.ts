@@ -4,8 +4,10 @@
  * @module
  */
 
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below the heap's size holds an entry (the heap's invariant); noUncheckedIndexedAccess cannot know it, and the sift loops are the hot path */
 import { Queue } from "./queue.js";
 import type { ItemStore, QueueOptions } from "./queue.js";
+import { describeReceived } from "../core/received.js";
 
 /**
  * Options of {@link PriorityQueue}: those of {@link QueueOptions}, and the order.
@@ -73,9 +75,7 @@ export class PriorityQueue<T> extends Queue<T> {
   constructor(options: PriorityQueueOptions<T> = {}) {
     const compare = (options as PriorityQueueOptions<T> | null)?.compare;
     if (compare !== undefined && typeof compare !== "function") {
-      throw new TypeError(
-        `PriorityQueue() needs compare as a function (a, b) => number: received ${compare === null ? "null" : typeof compare}`,
-      );
+      throw new TypeError(`PriorityQueue() needs compare as a function (a, b) => number: received ${describeReceived(compare)}`);
     }
     super(options);
   }

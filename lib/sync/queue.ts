@@ -30,6 +30,7 @@ import { QueueEmpty, QueueFull, QueueShutDown } from "./queue-errors.js";
 import { RingBuffer } from "./ring-buffer.js";
 import type { Waiter } from "../core/waiter.js";
 import { WaitQueue, WOKEN } from "./wait-queue.js";
+import { describeReceived } from "../core/received.js";
 
 /**
  * Options of {@link Queue}, {@link LifoQueue} and {@link PriorityQueue}.
@@ -215,7 +216,7 @@ class PutOperation<T> implements Operation<void>, Iterator<Instruction, void, un
     const core = this.#core;
     if (core.shutDown) throw new QueueShutDown("queue.put() was called on a queue that is shut down: nothing can be added to it");
     if (core.tryPut(this.#item)) return PUT_DONE;
-    return (this.#park ??= { done: false, value: new SuspendInstruction(this as Wait<unknown>) });
+    return (this.#park ??= { done: false, value: new SuspendInstruction(this) });
   }
 
   throw(error: unknown): IteratorResult<Instruction, void> {
@@ -262,7 +263,7 @@ class JoinOperation extends GrantOperation<void> {
 
 function checkOptions(where: string, options: unknown): number {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`${where} needs an options object ({ maxsize }): received ${options === null ? "null" : typeof options}`);
+    throw new TypeError(`${where} needs an options object ({ maxsize }): received ${describeReceived(options)}`);
   }
   const maxsize = (options as QueueOptions).maxsize ?? 0;
   if (typeof maxsize !== "number") throw new TypeError(`${where} needs maxsize as a number: received ${typeof maxsize}`);

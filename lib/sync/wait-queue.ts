@@ -147,6 +147,7 @@ export class WaitQueue<T> {
   #compact(rest: RingBuffer<Waiter<T>>): void {
     const payloads = this.#restPayloads;
     for (let n = rest.length; n > 0; n--) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- n counts the entries left in rest
       const waiter = rest.shift()!;
       const payload = payloads?.shift();
       if (!waiter.pending) continue;

@@ -8,6 +8,7 @@ import type { Instruction } from "../core/instruction.js";
 import type { Operation } from "../core/operation.js";
 import { _keepMaps } from "../core/exemplars.js";
 import { SleepInstruction, YIELD_NOW } from "../core/instruction.js";
+import { describeReceived } from "../core/received.js";
 
 /**
  * Waits `delayMs` milliseconds of loop time, then returns `value`. `delayMs <= 0` waits exactly
@@ -53,7 +54,7 @@ class SleepOperation<T> implements Operation<T>, Iterator<Instruction, T, unknow
     this.#started = true;
     const delayMs: unknown = this.#delayMs;
     if (typeof delayMs !== "number") {
-      throw new TypeError(`sleep() needs a number of milliseconds: received ${delayMs === null ? "null" : typeof delayMs}`);
+      throw new TypeError(`sleep() needs a number of milliseconds: received ${describeReceived(delayMs)}`);
     }
     if (Number.isNaN(delayMs)) throw new RangeError("sleep() needs a finite number of milliseconds: received NaN");
     return { done: false, value: new SleepInstruction(delayMs, this.#value) };

@@ -42,8 +42,9 @@ function* expireAtOnce<T>(op: Operation<T>, label: string): Generator<Instructio
   if (!(op instanceof Future)) {
     // A generator that has not started: close it without running its body, unless another
     // task drives it (then it is not ours to close: InvalidStateError, as for createTask).
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- waitFor() runs inside a task (yield*)
     _claimCoroutine(op, currentTask()!);
-    op[Symbol.iterator]().return?.(undefined as T);
+    op[Symbol.iterator]().return?.(undefined);
     throw new TimeoutError(`${label} expired before the operation started`);
   }
   const future = op as Future<T>;

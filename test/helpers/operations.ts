@@ -25,7 +25,7 @@ export function* thrownBy(op: Operation<unknown>): Coroutine<unknown> {
 }
 
 /** A child that sleeps, logs how it ended (`returned @t`, `cancelled @t`, `finally`), and returns its name or throws `fail`. */
-export function* child(log: string[], name: string, delayMs: number, fail?: unknown): Coroutine<string> {
+export function* child(log: string[], name: string, delayMs: number, fail?: Error): Coroutine<string> {
   const loop = getRunningLoop();
   try {
     yield* sleep(delayMs);

@@ -132,7 +132,7 @@ test("`NodeSelector.select()` behaviour: a destroyed stream is reported ready, s
   const selector = new NodeSelector();
   const stream = new PassThrough();
   selector.register(stream, EVENT_READ | EVENT_WRITE);
-  selector.select(0);
+  t.deepEqual(masks(selector.select(0)), [EVENT_WRITE], "before the destroy: a fresh stream is only writable");
   stream.destroy();
   await hostTurn();
   t.deepEqual(masks(selector.select(0)), [EVENT_READ | EVENT_WRITE]);

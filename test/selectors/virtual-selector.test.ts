@@ -299,7 +299,7 @@ test("`VirtualSelector.close()` behaviour: registering on a closed selector is r
   const selector = new VirtualSelector();
   selector.close();
   const error = t.throws(() => selector.register(new VirtualFile(), EVENT_READ), { message: /closed selector/ });
-  t.is(error?.name, "InvalidStateError", "using a closed selector is a state misuse (InvalidStateError), not a range error");
+  t.is(error.name, "InvalidStateError", "using a closed selector is a state misuse (InvalidStateError), not a range error");
   t.is(selector.getMap().size, 0);
 });
 

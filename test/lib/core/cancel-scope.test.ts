@@ -217,6 +217,7 @@ test("`CancelScope` behaviour: an error other than CancelledError passes through
         try {
           yield* sleep(1);
         } finally {
+          // eslint-disable-next-line no-unsafe-finally -- on purpose: the test needs cleanup that throws while the coroutine unwinds
           throw failure;
         }
       }),

@@ -77,12 +77,13 @@ function closeClean(t: ExecutionContext, loop: EventLoop, reports: readonly Exce
 
 /** Captures what the default exception handler writes to stderr while `body` runs. */
 async function captureStderr(body: () => Promise<void> | void): Promise<string> {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept only to be put back on process.stderr, never called detached
   const original = process.stderr.write;
   let written = "";
-  process.stderr.write = ((chunk: string | Uint8Array): boolean => {
+  process.stderr.write = (chunk: string | Uint8Array): boolean => {
     written += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
     return true;
-  }) as typeof process.stderr.write;
+  };
   try {
     await body();
   } finally {
@@ -214,7 +215,7 @@ test("`callSoon()` behaviour: from outside the loop, wakes a loop waiting for wo
 test("`callSoon()` behaviour: a non-function callback is a TypeError and the loop stays usable", async (t) => {
   const { loop, reports } = virtualLoop();
   for (const bad of [undefined, null, 42, "callback", {}]) {
-    t.throws(() => loop.callSoon(bad as unknown as () => void), { instanceOf: TypeError, message: /callSoon\(\) needs a function/ });
+    t.throws(() => loop.callSoon(bad as () => void), { instanceOf: TypeError, message: /callSoon\(\) needs a function/ });
   }
   t.is(loop._readyCount(), 0, "nothing was scheduled");
   const log: string[] = [];
@@ -275,7 +276,7 @@ test("`callLater()` behaviour: a bad delay or callback is refused, nothing is sc
   const { loop, reports } = virtualLoop();
   t.throws(() => loop.callLater(Number.NaN, () => {}), { instanceOf: RangeError, message: /callLater\(\).*NaN/ });
   for (const bad of ["10", undefined, null, 10n, {}]) {
-    t.throws(() => loop.callLater(bad as unknown as number, () => {}), { instanceOf: TypeError, message: /callLater\(\) needs delayMs/ });
+    t.throws(() => loop.callLater(bad as number, () => {}), { instanceOf: TypeError, message: /callLater\(\) needs delayMs/ });
   }
   for (const bad of [undefined, null, "callback", 3]) {
     t.throws(() => loop.callLater(10, bad as unknown as () => void), { instanceOf: TypeError, message: /callLater\(\) needs a function/ });
@@ -295,7 +296,7 @@ test("`callAt()` behaviour: a bad time or callback is refused, nothing is schedu
   const { loop, reports } = virtualLoop();
   t.throws(() => loop.callAt(Number.NaN, () => {}), { instanceOf: RangeError, message: /callAt\(\).*NaN/ });
   for (const bad of ["10", undefined, null, {}]) {
-    t.throws(() => loop.callAt(bad as unknown as number, () => {}), { instanceOf: TypeError, message: /callAt\(\) needs whenMs/ });
+    t.throws(() => loop.callAt(bad as number, () => {}), { instanceOf: TypeError, message: /callAt\(\) needs whenMs/ });
   }
   t.throws(() => loop.callAt(10, "callback" as unknown as () => void), { instanceOf: TypeError, message: /callAt\(\) needs a function/ });
   t.is(loop._timerCount(), 0);
@@ -327,12 +328,11 @@ test("`callLater()` behaviour: a cancelled timer never fires, and the poll does 
 test("`TimerHandle.cancel()` behaviour: cancelling a timer due in the same pass stops it", async (t) => {
   const { loop, reports } = virtualLoop();
   const log: string[] = [];
-  let second: ReturnType<EventLoop["callLater"]> | undefined;
   loop.callLater(10, () => {
     log.push("first");
-    second?.cancel();
+    second.cancel();
   });
-  second = loop.callLater(10, () => log.push("second"));
+  const second = loop.callLater(10, () => log.push("second"));
   loop.callLater(10, () => {
     log.push("third");
     loop.stop();
@@ -694,7 +694,7 @@ test("`close()` behaviour: refused while running (InvalidStateError), and the lo
   closeClean(t, loop, reports);
 });
 
-test("`close()` behaviour: reports pending tasks and never-retrieved exceptions, once", async (t) => {
+test("`close()` behaviour: reports pending tasks and never-retrieved exceptions, once", (t) => {
   const { loop, reports } = virtualLoop();
   const task = loop.createTask(idle(), { name: "left-behind" });
   const future = loop.createFuture<number>();
@@ -714,7 +714,7 @@ test("`close()` behaviour: reports pending tasks and never-retrieved exceptions,
   t.is(reports.length, 2, "closing again reports nothing new");
 });
 
-test("`close()` behaviour: drops callbacks and timers; a closed loop refuses new work with InvalidStateError", async (t) => {
+test("`close()` behaviour: drops callbacks and timers; a closed loop refuses new work with InvalidStateError", (t) => {
   const { loop, reports } = virtualLoop();
   const file = new VirtualFile();
   loop.callSoon(() => t.fail("dropped"));
@@ -835,6 +835,7 @@ test.serial("`setExceptionHandler()` behaviour: the default handler prints an er
       throw new AggregateError([new RangeError("first sub-error"), new TypeError("second sub-error")], "several failures");
     });
     loop.callSoon(() => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- on purpose: how the default handler prints a thrown non-Error
       throw { code: "E_PLAIN", detail: "a plain object" };
     });
     loop.callSoon(() => loop.stop());
@@ -900,7 +901,7 @@ test("`callLater()` behaviour: on a NodeSelector, a timer added from outside whi
     await running;
   }
   far.cancel();
-  later?.cancel();
+  later.cancel();
   closeClean(t, loop, reports);
 });
 

@@ -41,12 +41,11 @@ test("`Handle.cancel()` behaviour: a cancelled callback never runs; cancelling t
 test("`Handle.cancel()` behaviour: an earlier callback of the same pass can cancel a later one", async (t) => {
   const { loop, reports } = virtualLoop();
   const log: string[] = [];
-  let victim: Handle | undefined;
   loop.callSoon(() => {
     log.push("first");
-    victim?.cancel();
+    victim.cancel();
   });
-  victim = loop.callSoon(() => log.push("victim"));
+  const victim = loop.callSoon(() => log.push("victim"));
   loop.callSoon(() => {
     log.push("last");
     loop.stop();

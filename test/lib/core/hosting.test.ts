@@ -124,16 +124,13 @@ test.serial("`run()` behaviour: a host timer set from inside a busy coroutine fi
       fired = true;
       log.push("host timer");
     }, 1);
-    const tasks: Task<void>[] = [];
-    for (let i = 0; i < COROUTINES; i++) {
-      tasks.push(
-        createTask(
-          (function* () {
-            for (let round = 0; round < ROUNDS && !fired; round++) yield* yieldNow();
-          })(),
-        ),
-      );
+    // A declared function, not an inline one: TypeScript would read a called-in-place body as
+    // running right here, where `fired` is still false.
+    function* busy(): Coroutine<void> {
+      for (let round = 0; round < ROUNDS && !fired; round++) yield* yieldNow();
     }
+    const tasks: Task<void>[] = [];
+    for (let i = 0; i < COROUTINES; i++) tasks.push(createTask(busy()));
     for (const task of tasks) yield* task;
     log.push("coroutines finished");
     return fired;

@@ -79,8 +79,8 @@ test("`EventLoop.runInExecutor()` behaviour: a non-executor is a TypeError that 
     const loop = getRunningLoop();
     for (const bad of [42, {}, "pool"]) {
       const error = errorOf(yield* settle(loop.runInExecutor(bad as unknown as Executor, add, 1, 2)));
-      t.true(error instanceof TypeError, String(bad));
-      t.regex((error as Error).message, /runInExecutor\(\)/, String(bad));
+      t.true(error instanceof TypeError, JSON.stringify(bad));
+      t.regex((error as Error).message, /runInExecutor\(\)/, JSON.stringify(bad));
     }
     return yield* sleep(5, "loop alive");
   });

@@ -35,7 +35,8 @@ function* leftover(log: string[], name: string): Coroutine<void> {
   try {
     yield* sleep(1_000_000);
   } catch (error) {
-    log.push(`${name} caught ${(error as Error).name} (${(error as CancelledError).reason?.source})`);
+    const source = error instanceof CancelledError ? error.reason.source : "not a cancellation";
+    log.push(`${name} caught ${(error as Error).name} (${source})`);
     throw error;
   } finally {
     yield* shield(sleep(5));
@@ -148,6 +149,7 @@ test("`run()` behaviour: non-cancellation failures of leftover tasks go to the e
           try {
             yield* sleep(1_000_000);
           } finally {
+            // eslint-disable-next-line no-unsafe-finally -- on purpose: the test needs cleanup that throws while the coroutine unwinds
             throw cleanupFailure;
           }
         })(),
@@ -174,6 +176,7 @@ test("`run()` behaviour: non-cancellation failures of leftover tasks go to the e
             yield* sleep(1_000_000);
           } finally {
             yield* shield(sleep(5)); // suspends while unwinding, then fails
+            // eslint-disable-next-line no-unsafe-finally -- on purpose: the test needs cleanup that throws while the coroutine unwinds
             throw lateFailure;
           }
         })(),

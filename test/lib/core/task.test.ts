@@ -657,7 +657,7 @@ test("`Task.cancel()` behaviour: a withdrawn sleep raises CancelledError even if
           yield* inner.run(function* () {
             try {
               const value = yield* sleep(1000, "slept");
-              log.push(`sleep returned ${String(value)} at ${loop.time()}`);
+              log.push(`sleep returned ${value} at ${loop.time()}`);
             } catch (error) {
               log.push(`sleep raised ${(error as Error).name} (${(error as CancelledError).reason.source}) at ${loop.time()}`);
             }

@@ -84,7 +84,7 @@ test("`TimerHeap` behaviour: any mix of push, pop and cancel keeps order, counts
     { weight: 4, arbitrary: fc.nat().map((pick): Step => ({ op: "cancel", pick })) },
     { weight: 1, arbitrary: fc.constant<Step>({ op: "drop" }) },
   );
-  const key = (timer: TimerHandle): [number, number] => [timer._when, timer._seq];
+  const key = (timer: TimerHandle): string => `${timer._when},${timer._seq}`;
   const before = (a: TimerHandle, b: TimerHandle): boolean => a._when < b._when || (a._when === b._when && a._seq < b._seq);
   await checkProperty(
     t,

@@ -146,13 +146,12 @@ test("`asCompleted()` behaviour: a result handed over just before a cancellation
   const { result } = await runVirtual(t, function* () {
     const gate = getRunningLoop().createFuture<string>();
     const [only] = [...asCompleted([gate])];
-    let consumer: Task<string> | undefined;
     function* cancelInSamePass(): Coroutine<void> {
       yield* gate; // the done callback of asCompleted runs first and hands the result over
       yield* yieldNow();
-      consumer!.cancel();
+      consumer.cancel();
     }
-    consumer = createTask(only!);
+    const consumer: Task<string> = createTask(only!);
     const canceller = createTask(cancelInSamePass());
     yield* yieldNow();
     gate.setResult("kept");

@@ -111,7 +111,8 @@ test("`taskGroup()` behaviour: the ExceptionGroup it throws prints each child er
         try {
           yield* sleep(5); // cancelled when the child fails at 1 ms
         } finally {
-          throw new RangeError("body gave up"); // eslint-disable-line no-unsafe-finally
+          // eslint-disable-next-line no-unsafe-finally -- on purpose: the test needs cleanup that throws while the coroutine unwinds
+          throw new RangeError("body gave up");
         }
       }),
     );
@@ -144,7 +145,8 @@ test("`ExceptionGroup` behaviour: nested groups print indented, and split() keep
             try {
               yield* sleep(10); // cancelled when the inner group fails at 1 ms
             } finally {
-              throw new TypeError("shallow"); // eslint-disable-line no-unsafe-finally
+              // eslint-disable-next-line no-unsafe-finally -- on purpose: the test needs cleanup that throws while the coroutine unwinds
+              throw new TypeError("shallow");
             }
           })(),
           { name: "shallow-worker" },

@@ -102,6 +102,7 @@ test("`gather()` behaviour: errors of cancelled siblings are dropped, not report
       try {
         yield* sleep(100);
       } finally {
+        // eslint-disable-next-line no-unsafe-finally -- on purpose: the test needs cleanup that throws while the coroutine unwinds
         throw new Error("second, during cleanup");
       }
     }
@@ -173,15 +174,14 @@ test("`gather()` behaviour: a cancellation arriving after the children finished 
   const log: string[] = [];
   const { result } = await runVirtual(t, function* () {
     const gate = getRunningLoop().createFuture<string>();
-    let waiter: Task<string[]> | undefined;
     function* lastChild(): Coroutine<string> {
       return yield* gate;
     }
     function* canceller(): Coroutine<void> {
       yield* gate; // woken right after lastChild, in the same pass: the gather is already woken
-      waiter!.cancel();
+      waiter.cancel();
     }
-    waiter = createTask(
+    const waiter: Task<string[]> = createTask(
       (function* () {
         const values = yield* gather(lastChild());
         log.push(`gather returned ${values.join()}`);
@@ -213,6 +213,7 @@ test("`gather()` behaviour: interrupted, a real error of a child wins over Cance
       try {
         yield* sleep(100);
       } finally {
+        // eslint-disable-next-line no-unsafe-finally -- on purpose: the test needs cleanup that throws while the coroutine unwinds
         throw cleanupError;
       }
     }
@@ -504,6 +505,7 @@ test("`gather()` behaviour: a Task passed after an already failed Future that fa
         yield* sleep(100);
       } finally {
         log.push(`cleanup @${getRunningLoop().time()}`);
+        // eslint-disable-next-line no-unsafe-finally -- on purpose: the test needs cleanup that throws while the coroutine unwinds
         throw new Error("cleanup failed"); // retrieved by the gather: dropped, not reported
       }
     }

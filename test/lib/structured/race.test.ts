@@ -41,6 +41,7 @@ test("`race()` behaviour: losers that fail while unwinding do not change the res
         yield* sleep(100);
         return "late";
       } finally {
+        // eslint-disable-next-line no-unsafe-finally -- on purpose: the test needs cleanup that throws while the coroutine unwinds
         throw new Error("cleanup failed");
       }
     }
@@ -122,6 +123,7 @@ test("`race()` behaviour: a Task passed after a done Future that fails while unw
         yield* sleep(100);
         return "late";
       } finally {
+        // eslint-disable-next-line no-unsafe-finally -- on purpose: the test needs cleanup that throws while the coroutine unwinds
         throw new Error("cleanup failed"); // retrieved by the race: dropped, not reported
       }
     }
@@ -153,7 +155,6 @@ test("`race()` behaviour: cancelling the awaiting task before a winner cancels e
 test("`race()` behaviour: a cancellation while the losers unwind keeps the winner; the next suspension raises", async (t) => {
   const log: string[] = [];
   const { result } = await runVirtual(t, function* () {
-    let waiter: Task<string> | undefined;
     function* slowLoser(): Coroutine<string> {
       try {
         yield* sleep(100);
@@ -163,7 +164,7 @@ test("`race()` behaviour: a cancellation while the losers unwind keeps the winne
         log.push(`loser unwound @${getRunningLoop().time()}`);
       }
     }
-    waiter = createTask(
+    const waiter: Task<string> = createTask(
       (function* () {
         const winner = yield* race(slowLoser(), sleep(10, "winner"));
         log.push(`race returned ${winner}`);
@@ -190,6 +191,7 @@ test("`race()` behaviour: interrupted, a loser's real error while unwinding wins
       try {
         yield* sleep(100);
       } finally {
+        // eslint-disable-next-line no-unsafe-finally -- on purpose: the test needs cleanup that throws while the coroutine unwinds
         throw cleanupError;
       }
     }

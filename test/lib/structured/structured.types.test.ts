@@ -9,6 +9,7 @@ import { asCompleted, createTask, gather, gatherSettled, race, sleep, taskGroup,
 import type { Coroutine, Future, Instruction, Operation, SettledResult, Task, WaitResult } from "../../../lib/index.js";
 import { runVirtual } from "../../helpers/loop.js";
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the usual exact-equality check: each T is a probe used once on purpose
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;
 /** The value an operation-returning call gives with `yield*`. */
@@ -30,6 +31,7 @@ function* flag(): Coroutine<boolean> {
  * Never called: it holds the checked expressions, so that nothing runs at import time.
  * (Unused locals are fine: the compiler checks every line all the same.)
  */
+/* eslint-disable @typescript-eslint/no-unused-vars -- typeChecks() exists for the compiler: its locals and type aliases are never read */
 export function typeChecks(
   numTask: Task<number>,
   strFuture: Future<string>,
@@ -84,12 +86,14 @@ export function typeChecks(
   // @ts-expect-error a number is not an Operation
   const bad2 = race(num(), 3);
   // @ts-expect-error wait() takes Futures and Tasks, not Operations
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the wrong argument is the point: the line must not compile
   const bad3 = wait([num()]);
   // @ts-expect-error taskGroup() takes a function of the group
   const bad4 = taskGroup(num());
   // @ts-expect-error unknown returnWhen
   const bad5 = wait([numTask], { returnWhen: "FIRST" });
 }
+/* eslint-enable @typescript-eslint/no-unused-vars */
 
 test("structured concurrency types: the values have the shapes the types claim", async (t) => {
   const { result } = await runVirtual(t, function* () {

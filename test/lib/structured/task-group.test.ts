@@ -96,6 +96,7 @@ test("`taskGroup()` behaviour: errors in order of failure, the body's own error 
           try {
             yield* sleep(delayMs);
           } finally {
+            // eslint-disable-next-line no-unsafe-finally -- on purpose: the test needs cleanup that throws while the coroutine unwinds
             throw new Error(name);
           }
         }
@@ -105,7 +106,7 @@ test("`taskGroup()` behaviour: errors in order of failure, the body's own error 
         try {
           yield* sleep(1000);
         } finally {
-          // eslint-disable-next-line no-unsafe-finally
+          // eslint-disable-next-line no-unsafe-finally -- on purpose: the test needs cleanup that throws while the coroutine unwinds
           throw new Error("body");
         }
       }),
@@ -209,6 +210,7 @@ test("`taskGroup()` behaviour: with external cancellation, children's errors win
       try {
         yield* sleep(100);
       } finally {
+        // eslint-disable-next-line no-unsafe-finally -- on purpose: the test needs cleanup that throws while the coroutine unwinds
         throw new Error("cleanup failed");
       }
     }
@@ -285,6 +287,7 @@ test("`taskGroup()` behaviour: tg.cancel() with a child failure still throws the
       try {
         yield* sleep(100);
       } finally {
+        // eslint-disable-next-line no-unsafe-finally -- on purpose: the test needs cleanup that throws while the coroutine unwinds
         throw new Error("cleanup failed");
       }
     }
@@ -661,9 +664,8 @@ test("`taskGroup()` behaviour: outside a task it is an InvalidStateError", async
     let error: unknown;
     getRunningLoop().callSoon(() => {
       try {
-        taskGroup(function* () {})
-          [Symbol.iterator]()
-          .next();
+        const operation = taskGroup(function* () {});
+        operation[Symbol.iterator]().next();
       } catch (caught) {
         error = caught;
       }

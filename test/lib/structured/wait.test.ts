@@ -134,13 +134,12 @@ test("`wait()` behaviour: cancelling the waiting task withdraws the wait; the fu
 test("`wait()` behaviour: a cancellation right after the condition was met returns the result", async (t) => {
   const { result } = await runVirtual(t, function* () {
     const gate = getRunningLoop().createFuture<void>();
-    let waiter: Task<number> | undefined;
     function* cancelAfterGate(): Coroutine<void> {
       yield* gate;
       yield* yieldNow(); // the pass in which wait()'s done callback wakes the waiter
-      waiter!.cancel();
+      waiter.cancel();
     }
-    waiter = createTask(
+    const waiter: Task<number> = createTask(
       (function* () {
         const { done } = yield* wait([gate]);
         return done.size;

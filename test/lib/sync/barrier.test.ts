@@ -78,7 +78,7 @@ test("`Barrier.wait()` behaviour: the barrier can be passed again and again (CPy
       log.push("second");
       return index;
     });
-    t.deepEqual(log, [...Array(N).fill("first"), ...Array(N).fill("second")]);
+    t.deepEqual(log, [...Array<string>(N).fill("first"), ...Array<string>(N).fill("second")]);
     // The last to arrive in the first round goes on without suspending: it is the first of the second.
     t.deepEqual(results, [1, 2, 3, 4, 0]);
     t.is(barrier.nWaiting, 0);

@@ -22,7 +22,8 @@ test("`Condition.wait()` behaviour: releases the lock while waiting; notified wa
     const result: number[] = [];
     function* c(n: number): Coroutine<boolean> {
       yield* cond.acquire();
-      if (yield* cond.wait()) result.push(n);
+      t.true(yield* cond.wait());
+      result.push(n);
       return true;
     }
     const t1 = createTask(c(1));
@@ -190,10 +191,9 @@ test("`Condition.notify()` behaviour: wakes n waiters, in order; n larger than t
     const result: number[] = [];
     function* c(n: number): Coroutine<boolean> {
       yield* cond.acquire();
-      if (yield* cond.wait()) {
-        result.push(n);
-        cond.release();
-      }
+      t.true(yield* cond.wait());
+      result.push(n);
+      cond.release();
       return true;
     }
     const tasks = [createTask(c(1)), createTask(c(2)), createTask(c(3))];
@@ -220,10 +220,9 @@ test("`Condition.notifyAll()` behaviour: wakes every waiter (CPython test_notify
     const result: number[] = [];
     function* c(n: number): Coroutine<boolean> {
       yield* cond.acquire();
-      if (yield* cond.wait()) {
-        result.push(n);
-        cond.release();
-      }
+      t.true(yield* cond.wait());
+      result.push(n);
+      cond.release();
       return true;
     }
     const t1 = createTask(c(1));

@@ -85,7 +85,8 @@ test("`Event.clear()` behaviour: a waiter woken by set() still returns true afte
     const result: number[] = [];
     const task = createTask(
       (function* () {
-        if (yield* event.wait()) result.push(1);
+        t.true(yield* event.wait());
+        result.push(1);
         return true;
       })(),
     );

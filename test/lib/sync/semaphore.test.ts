@@ -127,17 +127,16 @@ test("`Semaphore.release()` behaviour: a cancelled waiter does not make the next
 test("`Semaphore.acquire()` behaviour: a waiter cancelled by the holder as it releases leaves the permit free (CPython test_acquire_no_hang)", async (t) => {
   await runVirtual(t, function* () {
     const sem = new Semaphore(1);
-    let t2: Task<void> | undefined;
-    const t1 = createTask(
-      (function* () {
-        {
-          using _ = yield* sem.acquire();
-          yield* yieldNow();
-          t2!.cancel(); // before the release at the end of the block
-        }
-      })(),
-    );
-    t2 = createTask(
+    // Declared, not called in place: it refers to t2, created after t1.
+    function* holder(): Coroutine<void> {
+      {
+        using _ = yield* sem.acquire();
+        yield* yieldNow();
+        t2.cancel(); // before the release at the end of the block
+      }
+    }
+    const t1 = createTask(holder());
+    const t2 = createTask(
       (function* () {
         using _ = yield* sem.acquire();
         t.fail("t2 must not get the permit");

@@ -96,6 +96,7 @@ test("`timeout()` behaviour: an error the body throws while unwinding from expir
         try {
           yield* sleep(1000);
         } finally {
+          // eslint-disable-next-line no-unsafe-finally -- on purpose: the test needs cleanup that throws while the coroutine unwinds
           throw cleanupFailure;
         }
       }),
@@ -424,10 +425,9 @@ test("`timeout()` behaviour: a timeout and a task.cancel() in the same pass: the
     const log: string[] = [];
     await runVirtual(t, function* () {
       const loop = getRunningLoop();
-      let task: Task<string> | undefined;
       // Registered before the task arms its deadline timer: the cancel runs first in the pass.
-      if (cancelFirst) loop.callAt(100, () => task!.cancel());
-      task = createTask(
+      if (cancelFirst) loop.callAt(100, () => task.cancel());
+      const task: Task<string> = createTask(
         (function* () {
           try {
             return yield* timeout(100, logged(log, 1000));
@@ -438,7 +438,7 @@ test("`timeout()` behaviour: a timeout and a task.cancel() in the same pass: the
         })(),
       );
       yield* yieldNow(); // the task starts and arms its deadline
-      if (!cancelFirst) loop.callAt(100, () => task!.cancel());
+      if (!cancelFirst) loop.callAt(100, () => task.cancel());
       const outcome = yield* settle(task);
       t.true(errorOf(outcome) instanceof CancelledError, `cancel first: ${cancelFirst}`);
       t.is(loop.time(), 100);
