@@ -74,9 +74,9 @@ export interface ShutdownOptions {
  * Contract: `submit` returns at once with a pending Future; cancelling that Future before the
  * job starts removes it from the queue (it never runs), and while it runs tells the job
  * (`cancel: "signal"`) or kills its worker (`"terminate"`). `submit` after `shutdown` throws
- * (no executor error class ships yet: `InvalidStateError` from `yieldio` fits). `shutdown` is
- * idempotent and returns a Future that is done once the executor holds no threads or
- * processes.
+ * `BrokenExecutorError`. `shutdown` is idempotent and returns a Future that is done once the
+ * executor holds no threads or processes. An executor with a bounded queue throws `QueueFull`
+ * from `submit` when it is full, and offers `room()`, which `runInExecutor()` waits on.
  *
  * @example
  * ```ts
@@ -90,4 +90,11 @@ export interface Executor {
   submit<A extends readonly unknown[], R>(fn: WorkRef<A, R>, args: A, options?: SubmitOptions): Future<R>;
   /** Stops accepting jobs and releases the workers. */
   shutdown(options?: ShutdownOptions): Future<void>;
+  /**
+   * Optional, for executors with a bounded queue: a Future done once `submit` would accept a
+   * job. Cancelling it withdraws the wait.
+   */
+  room?(): Future<void>;
 }
+
+export type { Cloneable, CloneableArgs, IsCloneable, NotCloneable } from "./cloneable.js";

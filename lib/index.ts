@@ -20,7 +20,7 @@ export {
   getCurrentTask,
 } from "./core/instruction.js";
 export { Waiter } from "./core/waiter.js";
-export { CancelledError, TimeoutError, InvalidStateError } from "./core/errors.js";
+export { CancelledError, TimeoutError, InvalidStateError, BrokenExecutorError, WorkerExitedError } from "./core/errors.js";
 export type { CancelReason } from "./core/cancel-reason.js";
 export { formatCancelReason } from "./core/cancel-reason.js";
 export { Future } from "./core/future.js";
@@ -42,6 +42,7 @@ export { waitFor } from "./time/wait-for.js";
 export { run } from "./core/run.js";
 export type { RunOptions } from "./core/run.js";
 export { main } from "./core/main.js";
+export { runInExecutor, toThread } from "./core/run-in-executor.js";
 export { fromPromise } from "./interop/from-promise.js";
 
 // Structured concurrency (gather, gatherSettled, race, wait, asCompleted, taskGroup):

@@ -85,3 +85,81 @@ export class InvalidStateError extends Error {
     this.prototype.name = "InvalidStateError";
   }
 }
+
+/**
+ * Raised by `putNowait()` on a full queue, and by an executor's `submit()` when its job queue
+ * holds `maxQueue` jobs (`runInExecutor()` waits for room instead).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   queue.putNowait(event);
+ * } catch (error) {
+ *   if (!(error instanceof QueueFull)) throw error;
+ *   dropped++; // shed load instead of waiting
+ * }
+ * ```
+ */
+export class QueueFull extends Error {
+  static {
+    this.prototype.name = "QueueFull";
+  }
+}
+
+/**
+ * Raised by an executor that can take no more work: `submit()` after `shutdown()`, and the
+ * jobs that were still waiting when a pool broke (its worker initializer failed, or a worker
+ * could not start). `cause` says why, when the pool broke.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   yield* runInExecutor(pool, hash, data);
+ * } catch (error) {
+ *   if (error instanceof BrokenExecutorError) console.log("the pool is gone:", error.cause);
+ *   else throw error;
+ * }
+ * ```
+ */
+export class BrokenExecutorError extends Error {
+  static {
+    this.prototype.name = "BrokenExecutorError";
+  }
+}
+
+/**
+ * Raised for a job whose worker died while running it: `process.exit()` in the work function,
+ * an uncaught error in one of its timers, memory beyond `resourceLimits`, a killed child process.
+ * The pool replaces the worker; other jobs are not affected.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   yield* runInExecutor(pool, risky, input);
+ * } catch (error) {
+ *   if (error instanceof WorkerExitedError) console.log(`worker exited: code ${error.exitCode}, signal ${error.signal}`);
+ *   else throw error;
+ * }
+ * ```
+ */
+export class WorkerExitedError extends Error {
+  static {
+    this.prototype.name = "WorkerExitedError";
+  }
+  /** The worker's exit code, or null when a signal ended it. */
+  readonly exitCode: number | null;
+  /** The signal that ended a child process (`"SIGKILL"` ...), or null. */
+  readonly signal: string | null;
+
+  /**
+   * @param message - what happened, naming the job.
+   * @param exitCode - the exit code, or null.
+   * @param signal - the signal, or null.
+   * @param options - `cause`: the uncaught error that ended the worker, when known.
+   */
+  constructor(message: string, exitCode: number | null, signal: string | null, options?: { cause?: unknown }) {
+    super(message, options);
+    this.exitCode = exitCode;
+    this.signal = signal;
+  }
+}

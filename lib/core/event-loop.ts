@@ -38,7 +38,8 @@
 
 import { performance } from "node:perf_hooks";
 import { inspect } from "node:util";
-import type { Executor, WorkRef } from "../../executors/executor.js";
+import type { CloneableArgs, Executor, WorkRef } from "../../executors/executor.js";
+import { _createDefaultExecutor } from "./default-executor.js";
 import type { Selector, SelectResult } from "../../selectors/selector.js";
 import { EVENT_READ, EVENT_WRITE } from "../../selectors/selector.js";
 import { CancelledError, InvalidStateError } from "./errors.js";
@@ -618,31 +619,34 @@ export class EventLoop {
   }
 
   /**
-   * Runs `fn(...args)` on `executor` (`null`: the default executor) and waits for its result.
+   * Runs `fn(...args)` on `executor` and waits for its result. `null` means the loop's default
+   * executor: the one set with {@link EventLoop.setDefaultExecutor} or `RunOptions.executor`,
+   * else a `ThreadPoolExecutor` created on first use (and shut down by `run()` or `close()`).
+   * An executor whose queue is full (`maxQueue`) is waited on until it has room.
    *
    * **Cancellation:** cancelling the waiting task cancels the job's Future: a queued job never
    * runs, a running one is told through its AbortSignal (or its worker is terminated), and the
-   * task resumes once the executor has settled the Future.
+   * task resumes at once, without waiting for the worker. Cancelled while waiting for room, the
+   * job is never submitted.
    *
-   * @throws {@link InvalidStateError} for `null` when no default executor was set.
+   * @throws `BrokenExecutorError` once the executor was shut down; `TypeError` for a bad reference.
    * @example
    * ```ts
-   * const digest = yield* loop.runInExecutor(null, hash, data);
+   * const digest = yield* loop.runInExecutor(null, work.task("hash"), data);
    * ```
    */
   *runInExecutor<A extends readonly unknown[], R>(
     executor: Executor | null,
     fn: WorkRef<A, R>,
-    ...args: A
+    ...args: CloneableArgs<A>
   ): Generator<import("./instruction.js").Instruction, R, unknown> {
     if (executor !== null) checkExecutor("runInExecutor()", executor);
-    const chosen = executor ?? this.#defaultExecutor;
-    if (chosen === undefined) {
-      throw new InvalidStateError(
-        "runInExecutor(null, ...) needs a default executor: pass RunOptions.executor to run(), or call loop.setDefaultExecutor()",
-      );
+    const chosen = executor ?? (this.#defaultExecutor ??= _createDefaultExecutor());
+    for (;;) {
+      const room = chosen.room?.();
+      if (room === undefined || room.done()) return yield* chosen.submit(fn, args as unknown as A);
+      yield* room;
     }
-    return yield* chosen.submit(fn, args);
   }
 
   // ---- kernel internals (used by Future, Task, TimerHandle) ------------------------------------

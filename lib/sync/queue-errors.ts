@@ -22,24 +22,8 @@ export class QueueEmpty extends Error {
   }
 }
 
-/**
- * Raised by `putNowait()` on a full queue.
- *
- * @example
- * ```ts
- * try {
- *   queue.putNowait(event);
- * } catch (error) {
- *   if (!(error instanceof QueueFull)) throw error;
- *   dropped++; // shed load instead of waiting
- * }
- * ```
- */
-export class QueueFull extends Error {
-  static {
-    this.prototype.name = "QueueFull";
-  }
-}
+// QueueFull lives with the kernel's errors: an executor's bounded job queue raises it too.
+export { QueueFull } from "../core/errors.js";
 
 /**
  * Raised by a queue after `shutdown()` (Python 3.13's `QueueShutDown`): by `put()` and
