@@ -18,8 +18,16 @@
  */
 export type NotCloneable = ((...args: never[]) => unknown) | symbol | PromiseLike<unknown> | WeakMap<object, unknown> | WeakSet<object>;
 
-/** Cloneable leaves: crossing the boundary keeps them as they are. */
-type CloneableLeaf = string | number | bigint | boolean | null | undefined | Date | RegExp | ArrayBuffer | ArrayBufferView | Error;
+/**
+ * The leaves structured clone carries as they are: primitives (not symbols), Dates, RegExps,
+ * ArrayBuffers and their views, Errors.
+ *
+ * @example
+ * ```ts
+ * const leaf: CloneableLeaf = new Uint8Array(16);
+ * ```
+ */
+export type CloneableLeaf = string | number | bigint | boolean | null | undefined | Date | RegExp | ArrayBuffer | ArrayBufferView | Error;
 
 /**
  * `T` when structured clone can carry it, else `never` at the offending place, so that

@@ -17,7 +17,15 @@
  * const signal: JobSignal = currentSignal(); // an AbortSignal, with @types/node
  * ```
  */
-export type JobSignal = typeof globalThis extends { AbortSignal: { prototype: infer S } } ? S : AbortSignalLike;
+export type JobSignal = typeof globalThis extends {
+  /** The global AbortSignal class, where the program's types declare one. */
+  AbortSignal: {
+    /** Its instances' type. */
+    prototype: infer S;
+  };
+}
+  ? S
+  : AbortSignalLike;
 
 /**
  * The members of an AbortSignal that a work function uses.

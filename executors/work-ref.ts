@@ -18,10 +18,23 @@ import type { WorkRef } from "./executor.js";
  * const url: ModuleUrl = new URL("./work.js", import.meta.url);
  * ```
  */
-export type ModuleUrl = string | { readonly href: string };
+export type ModuleUrl =
+  | string
+  | {
+      /** The URL as a string, as `URL` objects have it. */
+      readonly href: string;
+    };
 
-/** Any function a worker can call: its arguments and its (awaited) result must be cloneable. */
-type AnyFunction = (...args: never[]) => unknown;
+/**
+ * Any function, as a work module exports it; {@link WorkerFunctionName} keeps those whose
+ * arguments and awaited result can cross to a worker.
+ *
+ * @example
+ * ```ts
+ * const hash: WorkFunction = (data: Uint8Array) => data.length;
+ * ```
+ */
+export type WorkFunction = (...args: never[]) => unknown;
 
 /**
  * The names of `M`'s exported functions that a worker can run: every argument and the awaited
@@ -34,7 +47,7 @@ type AnyFunction = (...args: never[]) => unknown;
  * ```
  */
 export type WorkerFunctionName<M> = {
-  [K in keyof M]: M[K] extends AnyFunction
+  [K in keyof M]: M[K] extends WorkFunction
     ? IsCloneable<Parameters<M[K]>> extends true
       ? IsCloneable<Awaited<ReturnType<M[K]>>> extends true
         ? K
@@ -53,7 +66,7 @@ export type WorkerFunctionName<M> = {
  * type HashRef = WorkRefOf<(data: Uint8Array) => Promise<string>>; // WorkRef<[data: Uint8Array], string>
  * ```
  */
-export type WorkRefOf<F extends AnyFunction> = WorkRef<Parameters<F>, Awaited<ReturnType<F>>>;
+export type WorkRefOf<F extends WorkFunction> = WorkRef<Parameters<F>, Awaited<ReturnType<F>>>;
 
 /**
  * A module of work functions, typed: `task(name)` gives the {@link WorkRef} of one export.
@@ -69,7 +82,7 @@ export interface WorkerModule<M> {
   /** The module's URL, as workers import it. */
   readonly url: string;
   /** The reference to the exported function `name`, with its types. */
-  task<K extends WorkerFunctionName<M>>(name: K): M[K] extends AnyFunction ? WorkRefOf<M[K]> : never;
+  task<K extends WorkerFunctionName<M>>(name: K): M[K] extends WorkFunction ? WorkRefOf<M[K]> : never;
 }
 
 /**
@@ -119,7 +132,7 @@ export function workerModule<M>(url: ModuleUrl): WorkerModule<M> {
  * const digest = yield* toThread(hash, data);
  * ```
  */
-export function workerFunction<F extends AnyFunction>(url: ModuleUrl, exportName: string): WorkRefOf<F> {
+export function workerFunction<F extends WorkFunction>(url: ModuleUrl, exportName: string): WorkRefOf<F> {
   const href = checkUrl("workerFunction()", url);
   if (typeof exportName !== "string" || exportName === "") {
     throw new TypeError(`workerFunction() needs an export name second: received ${describe(exportName)}`);

@@ -50,6 +50,25 @@ interface PoolWorker {
 let nextJobId = 1;
 
 /**
+ * A pool's workers and queue at one moment, from {@link WorkerPoolExecutor.stats}.
+ *
+ * @example
+ * ```ts
+ * const { workers, busy, queued }: PoolStats = pool.stats();
+ * ```
+ */
+export interface PoolStats {
+  /** Workers alive (starting, idle, busy or exiting). */
+  readonly workers: number;
+  /** Workers waiting for a job. */
+  readonly idle: number;
+  /** Workers running a job. */
+  readonly busy: number;
+  /** Jobs waiting for a worker. */
+  readonly queued: number;
+}
+
+/**
  * A pool of workers behind the {@link Executor} interface; see {@link ThreadPoolExecutor} and
  * {@link ProcessPoolExecutor}, which are this engine with threads or with child processes.
  *
@@ -210,7 +229,7 @@ export abstract class WorkerPoolExecutor implements Executor {
    * const { busy, queued } = pool.stats();
    * ```
    */
-  stats(): { readonly workers: number; readonly idle: number; readonly busy: number; readonly queued: number } {
+  stats(): PoolStats {
     let busy = 0;
     for (const worker of this.#workers) if (worker.state === "busy") busy++;
     return { workers: this.#workers.size, idle: this.#idle.length, busy, queued: this.#queue.length };

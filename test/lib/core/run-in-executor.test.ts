@@ -1,5 +1,6 @@
 import test from "ava";
 import { CancelledError, InvalidStateError, createTask, getRunningLoop, sleep, yieldNow } from "../../../lib/index.js";
+import { ThreadPoolExecutor, workerModule } from "../../../executors/index.js";
 import type { Executor } from "../../../executors/index.js";
 import { FakeExecutor, fakeWork } from "../../fixtures/fake-executor.js";
 import { runVirtual } from "../../helpers/loop.js";
@@ -25,6 +26,7 @@ function jobLog(executor: FakeExecutor): string[] {
 }
 
 const add = fakeWork<[number, number], number>("add");
+const realWork = workerModule<typeof import("../../fixtures/executors/work.js")>(new URL("../../fixtures/executors/work.ts", import.meta.url));
 const fail = fakeWork<[], never>("fail");
 const slow = fakeWork<[], string>("slow");
 
@@ -62,16 +64,20 @@ test("`EventLoop.runInExecutor()` behaviour: null uses the default executor", as
   t.deepEqual(other.log, ["submit add#1", "start add#1", "finish add#1"]);
 });
 
-test("`EventLoop.runInExecutor()` behaviour: null without a default executor is an InvalidStateError and the loop goes on", async (t) => {
+test("`EventLoop.runInExecutor()` behaviour: null without a default executor creates a ThreadPoolExecutor on first use, and run() shuts it down", async (t) => {
+  let pool: Executor | undefined;
   const { result } = await runVirtual(t, function* () {
     const loop = getRunningLoop();
     t.is(loop.getDefaultExecutor(), undefined);
-    const error = errorOf(yield* settle(loop.runInExecutor(null, add, 1, 2)));
-    t.true(error instanceof InvalidStateError);
-    t.regex((error as Error).message, /default executor/);
-    return yield* sleep(5, "loop alive");
+    const sum = yield* loop.runInExecutor(null, realWork.task("add"), 1, 2);
+    pool = loop.getDefaultExecutor();
+    t.true(pool instanceof ThreadPoolExecutor);
+    t.is(yield* loop.runInExecutor(null, realWork.task("add"), 3, 4), 7, "the same default serves the next job");
+    t.is(loop.getDefaultExecutor(), pool);
+    return sum;
   });
-  t.is(result, "loop alive");
+  t.is(result, 3);
+  t.deepEqual((pool as ThreadPoolExecutor).stats(), { workers: 0, idle: 0, busy: 0, queued: 0 }, "run() shut it down");
 });
 
 test("`EventLoop.runInExecutor()` behaviour: a non-executor is a TypeError that names runInExecutor() and the loop goes on", async (t) => {
