@@ -1,5 +1,5 @@
 import test from "ava";
-import { CancelledError, InvalidStateError, createTask, getRunningLoop, sleep, yieldNow } from "../../../lib/index.js";
+import { CancelledError, createTask, getRunningLoop, sleep, yieldNow } from "../../../lib/index.js";
 import { ThreadPoolExecutor, workerModule } from "../../../executors/index.js";
 import type { Executor } from "../../../executors/index.js";
 import { FakeExecutor, fakeWork } from "../../fixtures/fake-executor.js";
