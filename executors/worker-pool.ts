@@ -261,7 +261,7 @@ export abstract class WorkerPoolExecutor implements Executor {
     }
     this.#wakeRoomWaiters(this.#settings.maxQueue - this.#queue.length);
     if (this.#broken === undefined) {
-      const wanted = Math.max(this.#queue.length, this.#shutdown ? 0 : this.#settings.minWorkers - this.#workers.size);
+      const wanted = Math.max(this.#queue.length, this.#shutdown ? 0 : this.#settings.minWorkers - this.#staying());
       while (this.#starting < wanted && this.#workers.size < this.#settings.maxWorkers) this.#start();
     }
     for (const worker of this.#workers) {
@@ -412,12 +412,19 @@ export abstract class WorkerPoolExecutor implements Executor {
     worker.state = "idle";
     this.#idle.push(worker);
     worker.channel.unref();
-    if (this.#shutdown || this.#workers.size <= this.#settings.minWorkers) return;
+    if (this.#shutdown || this.#staying() <= this.#settings.minWorkers) return;
     const timer = setTimeout(() => {
-      if (worker.state === "idle" && this.#workers.size > this.#settings.minWorkers) this.#close(worker);
+      if (worker.state === "idle" && this.#staying() > this.#settings.minWorkers) this.#close(worker);
     }, this.#settings.idleTimeoutMs);
     timer.unref();
     worker.idleTimer = timer;
+  }
+
+  /** The workers that are not on their way out (closing or killed). */
+  #staying(): number {
+    let count = 0;
+    for (const worker of this.#workers) if (worker.state !== "closing" && worker.state !== "killed") count++;
+    return count;
   }
 
   /** Asks a worker to run its teardown and exit. */

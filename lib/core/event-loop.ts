@@ -635,16 +635,25 @@ export class EventLoop {
    * const digest = yield* loop.runInExecutor(null, work.task("hash"), data);
    * ```
    */
-  *runInExecutor<A extends readonly unknown[], R>(
+  *runInExecutor<A extends readonly unknown[], R, Given extends A = A>(
     executor: Executor | null,
     fn: WorkRef<A, R>,
-    ...args: CloneableArgs<A>
+    ...args: Given & CloneableArgs<Given>
+  ): Generator<import("./instruction.js").Instruction, R, unknown> {
+    return yield* this._runInExecutor(executor, fn, args);
+  }
+
+  /** @internal {@link EventLoop.runInExecutor} with its arguments as an array (its types are the caller's). */
+  *_runInExecutor<A extends readonly unknown[], R>(
+    executor: Executor | null,
+    fn: WorkRef<A, R>,
+    args: readonly unknown[],
   ): Generator<import("./instruction.js").Instruction, R, unknown> {
     if (executor !== null) checkExecutor("runInExecutor()", executor);
     const chosen = executor ?? (this.#defaultExecutor ??= _createDefaultExecutor());
     for (;;) {
       const room = chosen.room?.();
-      if (room === undefined || room.done()) return yield* chosen.submit(fn, args as unknown as A);
+      if (room === undefined || room.done()) return yield* chosen.submit(fn, args as A);
       yield* room;
     }
   }

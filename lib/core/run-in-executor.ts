@@ -30,12 +30,12 @@ import { getRunningLoop } from "./running.js";
  * const digest = yield* runInExecutor(pool, work.task("hash"), data);
  * ```
  */
-export function* runInExecutor<A extends readonly unknown[], R>(
+export function* runInExecutor<A extends readonly unknown[], R, Given extends A = A>(
   executor: Executor | null,
   fn: WorkRef<A, R>,
-  ...args: CloneableArgs<A>
+  ...args: Given & CloneableArgs<Given>
 ): Generator<Instruction, R, unknown> {
-  return yield* getRunningLoop().runInExecutor(executor, fn, ...args);
+  return yield* getRunningLoop()._runInExecutor(executor, fn, args);
 }
 
 /**
@@ -51,9 +51,9 @@ export function* runInExecutor<A extends readonly unknown[], R>(
  * const digest = yield* toThread(work.task("hash"), data);
  * ```
  */
-export function* toThread<A extends readonly unknown[], R>(
+export function* toThread<A extends readonly unknown[], R, Given extends A = A>(
   fn: WorkRef<A, R>,
-  ...args: CloneableArgs<A>
+  ...args: Given & CloneableArgs<Given>
 ): Generator<Instruction, R, unknown> {
-  return yield* getRunningLoop().runInExecutor(null, fn, ...args);
+  return yield* getRunningLoop()._runInExecutor(null, fn, args);
 }

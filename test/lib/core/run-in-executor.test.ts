@@ -1,5 +1,5 @@
 import test from "ava";
-import { CancelledError, createTask, getRunningLoop, sleep, yieldNow } from "../../../lib/index.js";
+import { BrokenExecutorError, CancelledError, createTask, getRunningLoop, sleep, yieldNow } from "../../../lib/index.js";
 import { ThreadPoolExecutor, workerModule } from "../../../executors/index.js";
 import type { Executor } from "../../../executors/index.js";
 import { FakeExecutor, fakeWork } from "../../fixtures/fake-executor.js";
@@ -26,7 +26,9 @@ function jobLog(executor: FakeExecutor): string[] {
 }
 
 const add = fakeWork<[number, number], number>("add");
-const realWork = workerModule<typeof import("../../fixtures/executors/work.js")>(new URL("../../fixtures/executors/work.ts", import.meta.url));
+const realWork = workerModule<typeof import("../../fixtures/executors/work.js")>(
+  new URL("../../fixtures/executors/work.ts", import.meta.url),
+);
 const fail = fakeWork<[], never>("fail");
 const slow = fakeWork<[], string>("slow");
 
@@ -210,4 +212,22 @@ test("`EventLoop.setDefaultExecutor()` behaviour: a later call replaces the defa
   });
   t.deepEqual(first.log, []);
   t.deepEqual(jobLog(second), ["submit add#1", "start add#1", "finish add#1"]);
+});
+
+test("`run()` behaviour: run(main, { executor }) makes a real pool the default and shuts it down at the end; a later submit is BrokenExecutorError", async (t) => {
+  const pool = new ThreadPoolExecutor({ maxWorkers: 1 });
+  const { result } = await runVirtual(
+    t,
+    function* () {
+      t.is(getRunningLoop().getDefaultExecutor(), pool);
+      return yield* getRunningLoop().runInExecutor(null, realWork.task("add"), 20, 22);
+    },
+    { executor: pool },
+  );
+  t.is(result, 42);
+  t.deepEqual(pool.stats(), { workers: 0, idle: 0, busy: 0, queued: 0 });
+  const later = await runVirtual(t, function* () {
+    return errorOf(yield* settle(getRunningLoop().runInExecutor(pool, realWork.task("add"), 1, 1)));
+  });
+  t.true(later.result instanceof BrokenExecutorError);
 });
