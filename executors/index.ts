@@ -11,7 +11,7 @@
 export type { Executor, WorkRef, SubmitOptions, ShutdownOptions } from "./executor.js";
 export type { Cloneable, CloneableArgs, CloneableLeaf, IsCloneable, NotCloneable } from "./cloneable.js";
 export { workerModule, workerFunction } from "./work-ref.js";
-export type { ModuleUrl, WorkFunction, WorkerModule, WorkerFunctionName, WorkRefOf } from "./work-ref.js";
+export type { CrossingName, ModuleUrl, WorkFunction, WorkerModule, WorkerFunctionName, WorkRefOf } from "./work-ref.js";
 export { WorkerPoolExecutor } from "./worker-pool.js";
 export type { PoolStats } from "./worker-pool.js";
 export type { PoolOptions } from "./pool-options.js";

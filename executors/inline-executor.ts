@@ -33,7 +33,8 @@ let nextJobId = 1;
  */
 export class InlineExecutor implements Executor {
   readonly #runner = new _JobRunner();
-  readonly #running = new Map<Future<unknown>, AbortController>();
+  /** Every job not yet finished: its AbortController once it runs, undefined while it waits for its callback. */
+  readonly #pending = new Map<Future<unknown>, AbortController | undefined>();
   readonly #idle: Future<void>[] = [];
   #shutdown = false;
   #lastLoop: EventLoop | undefined;
@@ -52,40 +53,42 @@ export class InlineExecutor implements Executor {
    */
   submit<A extends readonly unknown[], R>(fn: WorkRef<A, R>, args: A, _options?: SubmitOptions): Future<R> {
     _checkWorkRef("InlineExecutor.submit()", fn);
-    if (!Array.isArray(args)) throw new TypeError("InlineExecutor.submit() needs the arguments as an array");
+    const given: unknown = args; // a JavaScript caller can pass anything
+    if (!Array.isArray(given)) throw new TypeError("InlineExecutor.submit() needs the arguments as an array");
     if (this.#shutdown) throw new BrokenExecutorError("InlineExecutor.submit() was called after shutdown(): create a new InlineExecutor");
     const loop = getRunningLoop();
     this.#lastLoop = loop;
-    const future = loop.createFuture<R>();
+    const future = loop.createFuture<R>() as Future<unknown>;
     const ref = { moduleUrl: fn.moduleUrl, exportName: fn.exportName };
+    this.#pending.set(future, undefined);
     loop.callSoon(() => {
-      if (future.done()) return; // cancelled before it started
+      if (future.done()) return; // cancelled (or failed by a shutdown) before it started
       const controller = new AbortController();
-      this.#running.set(future, controller);
-      const settle = (): void => {
-        this.#running.delete(future);
-        if (this.#running.size === 0) for (const waiter of this.#idle.splice(0)) if (!waiter.done()) waiter.setResult(undefined);
-      };
+      this.#pending.set(future, controller);
       this.#runner.run(nextJobId++, ref, args, controller.signal).then(
         (value) => {
-          settle();
-          if (!future.done()) future.setResult(value as R);
+          if (!future.done()) future.setResult(value);
+          this.#finished(future);
         },
         (error: unknown) => {
-          settle();
           if (!future.done()) future.setException(error);
+          this.#finished(future);
         },
       );
     });
     future.addDoneCallback(() => {
-      if (future.cancelled()) this.#running.get(future)?.abort();
+      const controller = this.#pending.get(future);
+      if (controller === undefined)
+        this.#finished(future); // it never started, and never will
+      else if (future.cancelled()) controller.abort();
     });
-    return future;
+    return future as Future<R>;
   }
 
   /**
-   * Stops accepting jobs. With `wait` (the default) the Future is done once running jobs have
-   * ended; without it, running jobs are told to stop (their AbortSignal) and fail with
+   * Stops accepting jobs. With `wait` (the default) the Future is done once every job submitted
+   * has ended (those not yet started run first, unless `cancelFutures` cancels them); without
+   * it, running jobs are told to stop (their AbortSignal) and every unfinished job fails with
    * `BrokenExecutorError`.
    *
    * **Cancellation:** cancelling the returned Future stops only the waiting.
@@ -99,14 +102,21 @@ export class InlineExecutor implements Executor {
     this.#shutdown = true;
     // A loop's close() shuts its default executor down while the loop is not running.
     const done = (_peekRunningLoop() ?? this.#lastLoop ?? getRunningLoop()).createFuture<void>();
-    if (options?.wait === false) {
-      for (const [future, controller] of this.#running) {
-        controller.abort();
-        if (!future.done()) future.setException(new BrokenExecutorError("InlineExecutor was shut down without waiting while a job ran"));
+    for (const [future, controller] of [...this.#pending]) {
+      if (controller === undefined && options?.cancelFutures === true) future.cancel("InlineExecutor was shut down with cancelFutures");
+      else if (options?.wait === false) {
+        controller?.abort();
+        if (!future.done())
+          future.setException(new BrokenExecutorError("InlineExecutor was shut down without waiting while a job was unfinished"));
       }
     }
-    if (this.#running.size === 0) done.setResult(undefined);
+    if (this.#pending.size === 0) done.setResult(undefined);
     else this.#idle.push(done);
     return done;
+  }
+
+  #finished(future: Future<unknown>): void {
+    if (!this.#pending.delete(future) || this.#pending.size > 0) return;
+    for (const waiter of this.#idle.splice(0)) if (!waiter.done()) waiter.setResult(undefined);
   }
 }

@@ -32,9 +32,11 @@ export interface PoolOptions {
   /** The workers' environment variables. Default: the parent's. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /**
-   * Node options of the workers. Default: the parent's `process.execArgv` without `--inspect`
-   * and its kin (a second process cannot take the debugger's port), so a program run with
-   * `node --import tsx` gets workers that load `.ts` work modules too.
+   * Node options of the workers. Default: the parent's `process.execArgv`, so a program run with
+   * `node --import tsx` gets workers that load `.ts` work modules too; child processes leave out
+   * `--inspect` and its kin (a second process cannot take the debugger's port), and threads keep
+   * only what Node lets a thread take. Options given here that a thread cannot take (such as
+   * `--expose-gc`) break the pool: `BrokenExecutorError`, its cause Node's error.
    */
   readonly execArgv?: readonly string[];
   /** Runs once in each worker before its first job; if it throws, the pool is broken (`BrokenExecutorError`). */
@@ -91,7 +93,7 @@ export function _poolSettings(where: string, options: unknown): _PoolSettings {
     maxWorkers,
     minWorkers,
     idleTimeoutMs: count(where, "idleTimeoutMs", given["idleTimeoutMs"], 10_000, 0),
-    maxQueue: count(where, "maxQueue", given["maxQueue"], Number.POSITIVE_INFINITY, 0),
+    maxQueue: count(where, "maxQueue", given["maxQueue"], Number.POSITIVE_INFINITY, 1),
     maxTasksPerWorker: count(where, "maxTasksPerWorker", given["maxTasksPerWorker"], Number.POSITIVE_INFINITY, 1),
     env: env as _PoolSettings["env"],
     execArgv: execArgv,

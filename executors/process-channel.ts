@@ -11,12 +11,12 @@ import { fileURLToPath } from "node:url";
 import type { _FromWorker } from "./protocol.js";
 import { _dataToError } from "./remote-error.js";
 import type { _SpawnOptions, _WorkerChannel } from "./worker-channel.js";
-import { _workerMainUrl } from "./worker-channel.js";
+import { _inheritedExecArgv, _workerMainUrl } from "./worker-channel.js";
 
 /** @internal Starts a child process running the worker program. */
 export function _spawnProcess(options: _SpawnOptions): _WorkerChannel {
   const child = fork(fileURLToPath(_workerMainUrl()), [], {
-    execArgv: [...options.execArgv],
+    execArgv: options.execArgv === undefined ? _inheritedExecArgv(process.execArgv) : [...options.execArgv],
     serialization: "advanced",
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     ...(options.env === undefined ? {} : { env: { ...options.env } }),

@@ -43,7 +43,7 @@ export class ProcessPoolExecutor extends WorkerPoolExecutor {
   }
 
   /** @internal */
-  protected _spawn(execArgv: readonly string[], env: PoolOptions["env"]): _WorkerChannel {
+  protected _spawn(execArgv: readonly string[] | undefined, env: PoolOptions["env"]): _WorkerChannel {
     return _spawnProcess({ execArgv, env });
   }
 }

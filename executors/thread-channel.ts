@@ -14,7 +14,9 @@ import { _workerMainUrl } from "./worker-channel.js";
 
 /** @internal Starts a worker thread running the worker program. */
 export function _spawnThread(options: _SpawnOptions, resourceLimits: ResourceLimits | undefined): _WorkerChannel {
-  const { preloads, execArgv } = _splitPreloads(options.execArgv);
+  // Given no execArgv, Node itself passes the parent's on, keeping only what a thread can take
+  // (a thread refuses --expose-gc or --max-old-space-size, which the parent may have).
+  const { preloads, execArgv } = _splitPreloads(options.execArgv ?? process.execArgv);
   // Node 20 does not apply `--import` to a worker thread's own modules: import those modules
   // first, from a small bootstrap, so `--import tsx` reaches `.ts` work modules as in the parent.
   const bootstrap = `(async () => {
@@ -26,7 +28,7 @@ export function _spawnThread(options: _SpawnOptions, resourceLimits: ResourceLim
 })().catch((error) => { setImmediate(() => { throw error; }); });`;
   const worker = new Worker(bootstrap, {
     eval: true,
-    execArgv,
+    ...(options.execArgv === undefined ? {} : { execArgv }),
     ...(options.env === undefined ? {} : { env: { ...options.env } }),
     ...(resourceLimits === undefined ? {} : { resourceLimits }),
   });
@@ -80,7 +82,11 @@ function preloadUrl(specifier: string): Preload {
   // tsx registers its hooks on the main thread only (which Node 20 does not pass on to
   // workers); its API registers them in whatever thread calls it.
   if (specifier === "tsx" || specifier === "tsx/esm") return { url: import.meta.resolve("tsx/esm/api"), register: true };
-  if (/^[a-z][a-z0-9+.-]*:/i.test(specifier)) return { url: specifier, register: false }; // already a URL
+  if (/^[a-z][a-z0-9+.-]*:/i.test(specifier)) {
+    // The `tsx` command passes its loader by URL.
+    if (/\/tsx\/dist\/loader\.mjs$/.test(specifier)) return { url: new URL("./esm/api/index.mjs", specifier).href, register: true };
+    return { url: specifier, register: false }; // already a URL
+  }
   if (specifier.startsWith(".") || isAbsolute(specifier)) return { url: pathToFileURL(resolve(specifier)).href, register: false };
   return { url: import.meta.resolve(specifier), register: false };
 }

@@ -81,7 +81,7 @@ export class ThreadPoolExecutor extends WorkerPoolExecutor {
   }
 
   /** @internal */
-  protected _spawn(execArgv: readonly string[], env: PoolOptions["env"]): _WorkerChannel {
+  protected _spawn(execArgv: readonly string[] | undefined, env: PoolOptions["env"]): _WorkerChannel {
     return _spawnThread({ execArgv, env }, this.#resourceLimits);
   }
 }

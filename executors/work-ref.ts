@@ -120,6 +120,23 @@ export function workerModule<M>(url: ModuleUrl): WorkerModule<M> {
 }
 
 /**
+ * An export name, when `F`'s arguments and awaited result can cross to a worker; else a type
+ * whose name is the reason, so that passing a name is a compile-time error that explains itself.
+ *
+ * @typeParam F - the function's type.
+ * @example
+ * ```ts
+ * const name: CrossingName<(n: number) => number> = "double"; // fine
+ * ```
+ */
+export type CrossingName<F extends WorkFunction> =
+  IsCloneable<Parameters<F>> extends true
+    ? IsCloneable<Awaited<ReturnType<F>>> extends true
+      ? string
+      : "the function's result cannot cross to a worker (a function, symbol or Promise in it)"
+    : "the function's arguments cannot cross to a worker (a function, symbol or Promise in them)";
+
+/**
  * Types one exported function of a work module.
  *
  * @typeParam F - the function's type, e.g. `typeof import("./work.js").hash`.
@@ -132,7 +149,7 @@ export function workerModule<M>(url: ModuleUrl): WorkerModule<M> {
  * const digest = yield* toThread(hash, data);
  * ```
  */
-export function workerFunction<F extends WorkFunction>(url: ModuleUrl, exportName: string): WorkRefOf<F> {
+export function workerFunction<F extends WorkFunction>(url: ModuleUrl, exportName: CrossingName<F>): WorkRefOf<F> {
   const href = checkUrl("workerFunction()", url);
   if (typeof exportName !== "string" || exportName === "") {
     throw new TypeError(`workerFunction() needs an export name second: received ${describe(exportName)}`);

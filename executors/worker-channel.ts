@@ -27,7 +27,8 @@ export interface _WorkerChannel {
 /** @internal What both kinds of worker are started with. */
 export interface _SpawnOptions {
   readonly env: Readonly<Record<string, string | undefined>> | undefined;
-  readonly execArgv: readonly string[];
+  /** The Node options given to the pool, or undefined to inherit the parent's. */
+  readonly execArgv: readonly string[] | undefined;
 }
 
 /**

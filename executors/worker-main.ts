@@ -60,7 +60,15 @@ let teardown: _RefData | undefined;
 
 process.on("unhandledRejection", (reason) => {
   const job = runner.currentJob();
-  channel.post({ type: "stray", id: job?.id, what: job?.description ?? "the worker's initializer", error: _errorToData(reason) }, []);
+  channel.post(
+    {
+      type: "stray",
+      id: job?.id,
+      what: job?.description ?? "code outside any job (a work module's top level)",
+      error: _errorToData(reason),
+    },
+    [],
+  );
 });
 if (parentPort === null) {
   // A child process: say why it ends before it ends (a worker thread's pool sees the error itself).

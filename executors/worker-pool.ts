@@ -23,7 +23,6 @@ import type { _PoolSettings, PoolOptions } from "./pool-options.js";
 import type { _FromWorker, _RefData } from "./protocol.js";
 import { _dataToError } from "./remote-error.js";
 import { _transferListOf } from "./transfer.js";
-import { _inheritedExecArgv } from "./worker-channel.js";
 import type { _WorkerChannel } from "./worker-channel.js";
 
 type WorkerState = "starting" | "idle" | "busy" | "closing" | "killed";
@@ -81,7 +80,6 @@ export interface PoolStats {
 export abstract class WorkerPoolExecutor implements Executor {
   readonly #where: string;
   readonly #settings: _PoolSettings;
-  readonly #execArgv: readonly string[];
   readonly #queue: Job[] = [];
   readonly #workers = new Set<PoolWorker>();
   readonly #idle: PoolWorker[] = [];
@@ -101,11 +99,10 @@ export abstract class WorkerPoolExecutor implements Executor {
   protected constructor(where: string, options: PoolOptions) {
     this.#where = where;
     this.#settings = _poolSettings(`${where}()`, options);
-    this.#execArgv = this.#settings.execArgv ?? _inheritedExecArgv(process.execArgv);
   }
 
   /** @internal Starts one worker of this pool's kind. */
-  protected abstract _spawn(execArgv: readonly string[], env: PoolOptions["env"]): _WorkerChannel;
+  protected abstract _spawn(execArgv: readonly string[] | undefined, env: PoolOptions["env"]): _WorkerChannel;
 
   /** @internal Whether the transport moves transfer lists (threads) or copies everything (processes). */
   protected abstract readonly _transfers: boolean;
@@ -260,10 +257,9 @@ export abstract class WorkerPoolExecutor implements Executor {
       this.#dispatch(job, worker);
     }
     this.#wakeRoomWaiters(this.#settings.maxQueue - this.#queue.length);
-    if (this.#broken === undefined) {
-      const wanted = Math.max(this.#queue.length, this.#shutdown ? 0 : this.#settings.minWorkers - this.#staying());
-      while (this.#starting < wanted && this.#workers.size < this.#settings.maxWorkers) this.#start();
-    }
+    const wanted = Math.max(this.#queue.length, this.#shutdown ? 0 : this.#settings.minWorkers - this.#staying());
+    // A worker that cannot be started breaks the pool, which empties the queue and ends this loop.
+    while (this.#broken === undefined && this.#starting < wanted && this.#workers.size < this.#settings.maxWorkers) this.#start();
     for (const worker of this.#workers) {
       if (this.#holdsProcess(worker)) worker.channel.ref();
       else worker.channel.unref();
@@ -273,24 +269,31 @@ export abstract class WorkerPoolExecutor implements Executor {
 
   /**
    * Whether a worker keeps the process alive: while it runs a job, while jobs wait for it to
-   * start, and while it exits by request (someone may wait for the shutdown). An idle pool
-   * never holds the process.
+   * start, and until it has exited once asked to (someone may wait for the shutdown, and the
+   * loop must not mistake that wait for a deadlock). An idle pool never holds the process.
    */
   #holdsProcess(worker: PoolWorker): boolean {
     switch (worker.state) {
       case "busy":
       case "closing":
+      case "killed":
         return true;
       case "starting":
-        return this.#queue.length > 0;
+        return this.#queue.length > 0 || this.#shutdown;
       case "idle":
-      case "killed":
         return false;
     }
   }
 
   #start(): void {
-    const channel = this._spawn(this.#execArgv, this.#settings.env);
+    let channel: _WorkerChannel;
+    try {
+      channel = this._spawn(this.#settings.execArgv, this.#settings.env);
+    } catch (error) {
+      // Node refused the worker's options (an execArgv a thread cannot take ...): it would refuse every one.
+      this.#break(new BrokenExecutorError(`a worker of ${this.#where} could not be started: ${String(error)}`, { cause: error }));
+      return;
+    }
     const worker: PoolWorker = { channel, state: "starting", job: undefined, jobsRun: 0, idleTimer: undefined };
     this.#workers.add(worker);
     this.#starting++;
@@ -394,6 +397,14 @@ export abstract class WorkerPoolExecutor implements Executor {
         ),
       );
     }
+    if (job === undefined && worker.state === "idle") {
+      // Nothing was running: whatever ended the worker (an uncaught error in a timer a finished
+      // job left) has no job to fail, so it is reported.
+      this.#lastLoop?.callExceptionHandler({
+        message: `${worker.channel.name} of ${this.#where} exited while idle (${how}); it was replaced when needed`,
+        exception: error,
+      });
+    }
     if (worker.state === "starting") {
       this.#starting--;
       // A worker that dies before it is ready would die again: the pool cannot work.
@@ -441,6 +452,7 @@ export abstract class WorkerPoolExecutor implements Executor {
   #kill(worker: PoolWorker): void {
     if (worker.state === "starting") this.#starting--;
     worker.state = "killed";
+    worker.channel.ref(); // until "exit": see #holdsProcess
     worker.channel.kill();
   }
 

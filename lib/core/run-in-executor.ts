@@ -39,8 +39,9 @@ export function* runInExecutor<A extends readonly unknown[], R, Given extends A 
 }
 
 /**
- * Runs the work function `fn` with `args` on a worker thread of the running loop's default
- * executor, and returns its result (asyncio's `to_thread`): `runInExecutor(null, fn, ...args)`.
+ * Runs the work function `fn` with `args` on the running loop's default executor, a pool of
+ * worker threads unless `run(main, { executor })` or `loop.setDefaultExecutor()` chose another,
+ * and returns its result (asyncio's `to_thread`): `runInExecutor(null, fn, ...args)`.
  *
  * **Cancellation:** as for {@link runInExecutor}: queued, it never runs; running, its
  * AbortSignal is aborted; the task resumes at once.

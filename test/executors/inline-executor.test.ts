@@ -65,3 +65,17 @@ test("`InlineExecutor` behaviour: a bad reference is a TypeError", async (t) => 
     yield* inline.shutdown();
   });
 });
+
+test("`InlineExecutor.shutdown()` behaviour: waits for jobs submitted but not started; with cancelFutures they are cancelled and never run", async (t) => {
+  const { result } = await runVirtual(t, function* () {
+    const waiting = new InlineExecutor();
+    const queued = waiting.submit(work.task("addLater"), [1, 2, 5]);
+    yield* waiting.shutdown();
+    const cancelling = new InlineExecutor();
+    const dropped = cancelling.submit(work.task("add"), [3, 4]);
+    yield* cancelling.shutdown({ cancelFutures: true });
+    return { ran: queued.result(), dropped: dropped.cancelled() };
+  });
+  t.is(result.ran, 3, "shutdown() waited for the job that had not started");
+  t.true(result.dropped);
+});

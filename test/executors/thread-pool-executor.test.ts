@@ -1,6 +1,6 @@
 import test from "ava";
-import { runInExecutor } from "../../lib/index.js";
-import { ThreadPoolExecutor, WorkerExitedError, transfer } from "../../executors/index.js";
+import { runInExecutor, yieldNow } from "../../lib/index.js";
+import { BrokenExecutorError, ThreadPoolExecutor, WorkerExitedError, transfer } from "../../executors/index.js";
 import type { ThreadPoolOptions } from "../../executors/index.js";
 import { poolContract, withPool, work } from "../helpers/pool-contract.js";
 import { errorOf, settle } from "../helpers/operations.js";
@@ -48,4 +48,20 @@ test("`ThreadPoolExecutor` behaviour: workers are threads of this process", asyn
     },
   );
   t.regex(result, /^thread \d+$/);
+});
+
+test("`ThreadPoolExecutor` behaviour: options Node refuses for a thread (execArgv: --expose-gc) break the pool; the job fails with BrokenExecutorError, none is left queued", async (t) => {
+  const { result } = await withPool(
+    t,
+    (options) => new ThreadPoolExecutor(options),
+    { maxWorkers: 1, execArgv: ["--expose-gc"] },
+    function* (pool) {
+      const failure = errorOf(yield* settle(runInExecutor(pool, work.task("add"), 1, 2)));
+      yield* yieldNow(); // the pool's done callback of the failed job
+      return { failure, stats: pool.stats() };
+    },
+  );
+  t.true(result.failure instanceof BrokenExecutorError);
+  t.regex(String((result.failure as Error).cause), /ERR_WORKER_INVALID_EXEC_ARGV|execArgv/);
+  t.is(result.stats.queued, 0);
 });

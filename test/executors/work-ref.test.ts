@@ -60,6 +60,10 @@ test("work references behaviour (types): arguments and results are typed, and wh
   unsendable.task("returnsPromiseOfFunction");
   // @ts-expect-error an export that is not there
   work.task("nope");
+  // @ts-expect-error workerFunction() refuses a function whose argument is a callback
+  workerFunction<(callback: () => void) => number>(url, "withCallback");
+  // @ts-expect-error or whose result cannot cross
+  workerFunction<() => Promise<symbol>>(url, "returnsSymbol");
   const loose = workerModule<{ f(x: object): void }>(url);
   function* typedCalls(): Coroutine<void> {
     yield* runInExecutor(null, loose.task("f"), { ok: 1 });

@@ -283,7 +283,7 @@ export function poolContract(name: string, make: (options: PoolOptions) => Worke
     title("an uncaught error in a job's timer ends the worker: the job running then fails with WorkerExitedError, its cause the error"),
     async (t) => {
       const { result } = await withPool(t, make, { maxWorkers: 1 }, function* (pool) {
-        const returned = yield* runInExecutor(pool, work.task("crashLater"), 20);
+        const returned = yield* runInExecutor(pool, work.task("crashLater"), 200);
         const caught = errorOf(yield* settle(runInExecutor(pool, work.task("waitForAbort"), 10_000)));
         return { returned, caught, after: yield* runInExecutor(pool, work.task("add"), 1, 1) };
       });
@@ -452,6 +452,42 @@ export function poolContract(name: string, make: (options: PoolOptions) => Worke
   });
 
   test(
+    title("a worker that dies while idle (an uncaught error in a timer its last job left) is reported, and replaced when needed"),
+    async (t) => {
+      const { result, reports } = await withPool(
+        t,
+        make,
+        { maxWorkers: 1 },
+        function* (pool) {
+          const returned = yield* runInExecutor(pool, work.task("crashLater"), 20);
+          yield* until(() => pool.stats().workers === 0, "the idle worker dies");
+          return { returned, after: yield* runInExecutor(pool, work.task("add"), 1, 2) };
+        },
+        { allowReports: true },
+      );
+      t.deepEqual(result, { returned: "returned", after: 3 });
+      t.is(reports.length, 1);
+      t.regex(reports[0]?.message ?? "", /exited while idle/);
+      t.regex(String(reports[0]?.exception), /uncaught in a timer/);
+    },
+  );
+
+  test(
+    title("a job cancelled while its worker starts, then shutdown(): the shutdown ends (the loop never takes the wait for a deadlock)"),
+    async (t) => {
+      const { result } = await runVirtual(t, function* () {
+        const pool = make({ maxWorkers: 1 });
+        const future = pool.submit(work.task("add"), [1, 1]);
+        future.cancel();
+        yield* pool.shutdown();
+        return { cancelled: future.cancelled(), stats: pool.stats() };
+      });
+      t.true(result.cancelled);
+      t.deepEqual(result.stats, { workers: 0, idle: 0, busy: 0, queued: 0 });
+    },
+  );
+
+  test(
     title("bad input: a plain function, a bad reference, args that are not an array, an unknown option: TypeErrors; the pool goes on"),
     async (t) => {
       const { result } = await withPool(t, make, { maxWorkers: 1 }, function* (pool) {
@@ -477,6 +513,7 @@ export function poolContract(name: string, make: (options: PoolOptions) => Worke
       t.is(result.after, 3);
       for (const bad of [
         { maxWorkers: 0 },
+        { maxQueue: 0 },
         { minWorkers: 3, maxWorkers: 2 },
         { idleTimeoutMs: -1 },
         { maxWorkerz: 1 },
