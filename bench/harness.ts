@@ -40,6 +40,8 @@ export interface ContenderResult {
   readonly maxMs: number;
   /** Median peak heapUsed growth during a run, in bytes, when the row asks for it. */
   readonly peakHeapBytes: number | undefined;
+  /** In a latency row: the median and 90th-percentile item latency (ms) over every timed run's items. */
+  readonly itemLatencyMs: { readonly median: number; readonly p90: number } | undefined;
 }
 
 /** The measured row. */
@@ -83,15 +85,32 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** One timed run: wall time and process CPU time (user + system, GC threads included). */
-async function timeOnce(run: () => Promise<unknown>): Promise<{ wallMs: number; cpuMs: number }> {
+/** The nearest-rank percentile `p` (0–100) of `values`. */
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/**
+ * One timed run: wall time and process CPU time (user + system, every thread of the process,
+ * GC threads and worker threads included; not child processes), and what the run resolved with.
+ */
+async function timeOnce(run: () => Promise<unknown>): Promise<{ wallMs: number; cpuMs: number; value: unknown }> {
   collect();
   const cpu = process.cpuUsage();
   const started = performance.now();
-  await run();
+  const value = await run();
   const wallMs = performance.now() - started;
   const { user, system } = process.cpuUsage(cpu);
-  return { wallMs, cpuMs: (user + system) / 1000 };
+  return { wallMs, cpuMs: (user + system) / 1000, value };
+}
+
+/** A latency row's run must resolve with its items' durations (ms): checks it and returns them. */
+function itemDurations(row: BenchRow, name: string, value: unknown): readonly number[] {
+  if (!Array.isArray(value) || value.length === 0 || !value.every((ms) => typeof ms === "number" && ms >= 0)) {
+    throw new TypeError(`bench: ${row.title}, ${name}: a latency row's run must resolve with its items' durations (ms)`);
+  }
+  return value as readonly number[];
 }
 
 /**
@@ -121,10 +140,32 @@ async function peakHeapOnce(run: () => Promise<unknown>): Promise<number> {
  * Times every contender of `row`: `plan.warmups` untimed runs each, then `plan.runs` rounds,
  * each round running every contender once in a rotating order. Then, if the row asks for
  * peak memory, `plan.memoryRuns` separate sampled runs of yieldio and the memory baseline.
+ * The row's `setup` runs first and its `teardown` last (also after a failure), both untimed.
  *
  * @param progress - called with a short line after each contender's warm-up and each round.
  */
 export async function measureRow(row: BenchRow, plan: Plan, progress: (line: string) => void): Promise<RowResult> {
+  let result: RowResult;
+  try {
+    if (row.setup !== undefined) {
+      await row.setup();
+      progress(`${row.title}: set up`);
+    }
+    result = await measureContenders(row, plan, progress);
+  } catch (error) {
+    // The first failure is the one to report: a teardown that fails after it only says so.
+    try {
+      await row.teardown?.();
+    } catch (teardownError) {
+      progress(`${row.title}: teardown failed too: ${String(teardownError)}`);
+    }
+    throw error;
+  }
+  await row.teardown?.();
+  return result;
+}
+
+async function measureContenders(row: BenchRow, plan: Plan, progress: (line: string) => void): Promise<RowResult> {
   const { contenders } = row;
   for (const contender of contenders) {
     for (let i = 0; i < plan.warmups; i++) await timeOnce(contender.run); // as a timed run, discarded
@@ -132,12 +173,14 @@ export async function measureRow(row: BenchRow, plan: Plan, progress: (line: str
   progress(`${row.title}: warmed up`);
   const times: number[][] = contenders.map(() => []);
   const cpuTimes: number[][] = contenders.map(() => []);
+  const itemTimes: number[][] = contenders.map(() => []);
   for (let round = 0; round < plan.runs; round++) {
     for (let k = 0; k < contenders.length; k++) {
       const index = (k + round) % contenders.length;
-      const { wallMs, cpuMs } = await timeOnce(contenders[index]!.run);
+      const { wallMs, cpuMs, value } = await timeOnce(contenders[index]!.run);
       times[index]!.push(wallMs);
       cpuTimes[index]!.push(cpuMs);
+      if (row.latency === true) itemTimes[index]!.push(...itemDurations(row, contenders[index]!.name, value));
     }
     const lastRound = contenders.map((c, index) => `${c.name} ${times[index]!.at(-1)!.toFixed(1)}`).join(", ");
     progress(`${row.title}: round ${round + 1}/${plan.runs} (ms): ${lastRound}`);
@@ -164,6 +207,7 @@ export async function measureRow(row: BenchRow, plan: Plan, progress: (line: str
         minMs: Math.min(...runs),
         maxMs: Math.max(...runs),
         peakHeapBytes: memoryOf.get(c.name),
+        itemLatencyMs: row.latency === true ? { median: median(itemTimes[index]!), p90: percentile(itemTimes[index]!, 90) } : undefined,
       };
     }),
   };
@@ -250,6 +294,11 @@ function formatMs(ms: number): string {
   return `${ms.toFixed(2)} ms`;
 }
 
+function formatMicros(ms: number): string {
+  const us = ms * 1000;
+  return us >= 100 ? `${us.toFixed(0)} µs` : `${us.toFixed(1)} µs`;
+}
+
 function formatCount(value: number): string {
   if (value >= 1e9) return `${(value / 1e9).toFixed(2)}G`;
   if (value >= 1e6) return `${(value / 1e6).toFixed(2)}M`;
@@ -274,11 +323,22 @@ function mark(pass: boolean): string {
 /**
  * The ratio of the baseline's (yieldio's) speed to `result`'s: > 1 means yieldio is faster.
  * Speed is per item when the contenders ran different sizes, and counts only the time above
- * the row's floor (`floorMs`) when it has one; else it is the ratio of median times.
+ * the row's floor (`floorMs`) when it has one; in a latency row it is the ratio of median item
+ * latencies; else it is the ratio of median times.
  */
 function speedRatio(row: BenchRow, baseline: ContenderResult, result: ContenderResult, floorMs = row.floorMs ?? 0): number {
-  const cost = (c: ContenderResult): number => (c.medianMs - floorMs) / (c.items ?? 1);
+  const cost = (c: ContenderResult): number => c.itemLatencyMs?.median ?? (c.medianMs - floorMs) / (c.items ?? 1);
   return cost(result) / cost(baseline);
+}
+
+/** The speed-up line of a row with `speedupOver`: every other contender's speed over that one's. */
+function speedupLine(result: RowResult): string | undefined {
+  const { row } = result;
+  if (row.speedupOver === undefined) return undefined;
+  const reference = result.contenders.find((c) => c.name === row.speedupOver);
+  if (reference === undefined) return `${row.title}: speed-up: no contender named "${row.speedupOver}"`;
+  const others = result.contenders.filter((c) => c !== reference);
+  return `${row.title}: speed-up over ${reference.name}: ${others.map((c) => `${c.name} ${formatRatio(speedRatio(row, c, reference))}`).join(", ")}`;
 }
 
 /** The verdicts of a row's targets, as lines. */
@@ -328,6 +388,8 @@ function targetLines(result: RowResult): { text: string; pass: boolean }[] {
 const SMALLER_NOTE = "¹ ran a smaller workload (count in brackets) to fit the time budget; its rate and speed ratio are per item";
 const SMALLER_FOOTPRINT_NOTE = "¹ held fewer items (count in brackets) to fit the time budget; bytes are per item";
 const FLOOR_NOTE = "² speed ratios compare the time above the floor (the longest sleep), the part a runtime can make faster";
+const LATENCY_NOTE =
+  "³ latency: the rate column gives the median and 90th-percentile time of one item over every timed run's items; speed ratios compare the medians";
 
 function table(header: readonly string[], rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string {
   const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? "").length)));
@@ -349,18 +411,25 @@ export function formatResults(results: readonly RowResult[]): { text: string; pa
   const cells: string[][] = [];
   const notes = new Set<string>();
   const verdicts: string[] = [];
+  const speedups: string[] = [];
   let passed = 0;
   let missed = 0;
   for (const result of results) {
     const { row } = result;
     const baseline = result.contenders.find((c) => c.name === row.baseline) ?? result.contenders[0]!;
     result.contenders.forEach((c, index) => {
-      const rate = c.items === undefined ? "" : `${formatCount(c.items / (c.medianMs / 1000))} ${row.unit ?? "items"}/s`;
+      const rate =
+        c.itemLatencyMs !== undefined
+          ? `median ${formatMicros(c.itemLatencyMs.median)}, p90 ${formatMicros(c.itemLatencyMs.p90)}`
+          : c.items === undefined
+            ? ""
+            : `${formatCount(c.items / (c.medianMs / 1000))} ${row.unit ?? "items"}/s`;
       const smaller = c.items !== undefined && c.items !== row.itemsPerRun;
       if (smaller) notes.add(SMALLER_NOTE);
       if (index === 0 && row.floorMs !== undefined) notes.add(FLOOR_NOTE);
+      if (index === 0 && row.latency === true) notes.add(LATENCY_NOTE);
       cells.push([
-        index === 0 ? `${row.title}${row.floorMs === undefined ? "" : " ²"}` : "",
+        index === 0 ? `${row.title}${row.floorMs === undefined ? "" : " ²"}${row.latency === true ? " ³" : ""}` : "",
         `${c.name}${smaller ? ` (${formatCount(c.items)}) ¹` : ""}`,
         formatMs(c.medianMs),
         `${formatMs(c.minMs)} – ${formatMs(c.maxMs)}`,
@@ -370,6 +439,8 @@ export function formatResults(results: readonly RowResult[]): { text: string; pa
         c.peakHeapBytes === undefined ? "" : formatBytes(c.peakHeapBytes),
       ]);
     });
+    const speedup = speedupLine(result);
+    if (speedup !== undefined) speedups.push(`  ${speedup}`);
     for (const verdict of targetLines(result)) {
       verdicts.push(`  ${row.title}: ${verdict.text}`);
       if (verdict.pass) passed++;
@@ -377,7 +448,14 @@ export function formatResults(results: readonly RowResult[]): { text: string; pa
     }
   }
   const header = ["workload", "contender", "median/run", "min – max", "cpu/run", "rate", "yieldio speed ×", "peak heap Δ"];
-  const text = [table(header, cells, new Set([2, 3, 4, 5, 6, 7])), ...notes, "", "targets:", ...verdicts].join("\n");
+  const text = [
+    table(header, cells, new Set([2, 3, 4, 5, 6, 7])),
+    ...notes,
+    ...(speedups.length === 0 ? [] : ["", "speed-ups:", ...speedups]),
+    "",
+    "targets:",
+    ...verdicts,
+  ].join("\n");
   return { text, passed, missed };
 }
 

@@ -26,6 +26,7 @@ const MODULES: readonly RowModule[] = [
   await import("./rows/gather.js"),
   await import("./rows/queue.js"),
   await import("./rows/hosting.js"),
+  await import("./rows/executors.js"),
 ];
 
 const { values } = parseArgs({

@@ -7,7 +7,10 @@
 export interface Contender {
   /** Shown in the table: "yieldio", "native async/await", "Effection 4", "Effect 4" ... */
   readonly name: string;
-  /** Runs the workload once; resolves when it is complete. */
+  /**
+   * Runs the workload once; resolves when it is complete. In a row with `latency`, resolves
+   * with the duration (ms) of each item it timed.
+   */
   readonly run: () => Promise<unknown>;
   /**
    * Work items per run of this contender, when it runs a smaller workload than the row's
@@ -44,6 +47,27 @@ export interface BenchRow {
    * `versus`'s (1.25 = within +25%).
    */
   readonly peakMemory?: { readonly versus: string; readonly atMost: number };
+  /**
+   * Runs once before the row's first run (warm-ups included), outside every timing: starts
+   * and warms what the contenders share across runs (worker pools), calibrates work.
+   */
+  readonly setup?: () => Promise<void>;
+  /**
+   * Runs once after the row's last run, also when a run failed: releases what `setup` started
+   * (shuts pools down), so that nothing keeps the bench process alive.
+   */
+  readonly teardown?: () => Promise<void>;
+  /**
+   * A latency row: each run times its items one by one and resolves with their durations (ms).
+   * The table then shows the median (and 90th percentile) item latency over every timed run's
+   * items, and the speed ratios compare the median latencies instead of the run times.
+   */
+  readonly latency?: boolean;
+  /**
+   * The contender every other one is compared with as a speed-up (its median time over
+   * theirs), e.g. `"serial"` for work spread over workers; printed below the table.
+   */
+  readonly speedupOver?: string;
 }
 
 /** One contender of a {@link FootprintRow}: holds `count` pending tasks until released. */
