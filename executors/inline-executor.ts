@@ -9,7 +9,7 @@ import type { Future } from "../lib/core/future.js";
 import type { EventLoop } from "../lib/core/event-loop.js";
 import { _peekRunningLoop, getRunningLoop } from "../lib/core/running.js";
 import type { Executor, ShutdownOptions, SubmitOptions, WorkRef } from "./executor.js";
-import { _JobRunner } from "./job-runner.js";
+import { _JobContextImpl, _JobRunner } from "./job-runner.js";
 import { _checkWorkRef } from "./pool-options.js";
 
 let nextJobId = 1;
@@ -33,8 +33,8 @@ let nextJobId = 1;
  */
 export class InlineExecutor implements Executor {
   readonly #runner = new _JobRunner();
-  /** Every job not yet finished: its AbortController once it runs, undefined while it waits for its callback. */
-  readonly #pending = new Map<Future<unknown>, AbortController | undefined>();
+  /** Every job not yet finished: its context once it runs, undefined while it waits for its callback. */
+  readonly #pending = new Map<Future<unknown>, _JobContextImpl | undefined>();
   readonly #idle: Future<void>[] = [];
   #shutdown = false;
   #lastLoop: EventLoop | undefined;
@@ -63,9 +63,9 @@ export class InlineExecutor implements Executor {
     this.#pending.set(future, undefined);
     loop.callSoon(() => {
       if (future.done()) return; // cancelled (or failed by a shutdown) before it started
-      const controller = new AbortController();
-      this.#pending.set(future, controller);
-      this.#runner.run(nextJobId++, ref, args, controller.signal).then(
+      const context = new _JobContextImpl(nextJobId++, ref);
+      this.#pending.set(future, context);
+      this.#runner.run(context, ref, args).then(
         (value) => {
           if (!future.done()) future.setResult(value);
           this.#finished(future);

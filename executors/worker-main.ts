@@ -13,7 +13,7 @@
 
 import { parentPort } from "node:worker_threads";
 import type { Transferable } from "node:worker_threads";
-import { _describeRef, _JobRunner } from "./job-runner.js";
+import { _describeRef, _JobContextImpl, _JobRunner } from "./job-runner.js";
 import type { _FromWorker, _RefData, _ToWorker } from "./protocol.js";
 import { _errorToData } from "./remote-error.js";
 import { _transferListOf } from "./transfer.js";
@@ -55,7 +55,7 @@ function processChannel(): Channel {
 
 const channel = parentPort === null ? processChannel() : threadChannel(parentPort);
 const runner = new _JobRunner();
-const running = new Map<number, AbortController>();
+const running = new Map<number, _JobContextImpl>();
 let teardown: _RefData | undefined;
 
 process.on("unhandledRejection", (reason) => {
@@ -86,7 +86,7 @@ channel.onMessage((message) => {
       void initialize(message.initializer);
       return;
     case "run":
-      void runJob(message.id, message.ref, message.args);
+      runJob(message.id, message.ref, message.args);
       return;
     case "cancel":
       running.get(message.id)?.abort();
@@ -99,26 +99,59 @@ channel.onMessage((message) => {
 
 async function initialize(initializer: _RefData | undefined): Promise<void> {
   try {
-    if (initializer !== undefined) await runner.run(0, initializer, [], new AbortController().signal);
+    if (initializer !== undefined) await runner.run(new _JobContextImpl(0, initializer), initializer, []);
     channel.post({ type: "ready" }, []);
   } catch (error) {
     channel.post({ type: "init-failed", error: _errorToData(error) }, []);
   }
 }
 
-async function runJob(id: number, ref: _RefData, args: readonly unknown[]): Promise<void> {
-  const controller = new AbortController();
-  running.set(id, controller);
-  let reply: _FromWorker;
-  let transfer: readonly object[] = [];
+/** Runs one job and answers: in the same turn when its function is loaded and returns a plain value. */
+function runJob(id: number, ref: _RefData, args: readonly unknown[]): void {
+  const context = new _JobContextImpl(id, ref);
+  running.set(id, context);
+  const fn = runner.loaded(ref);
+  if (fn === undefined) {
+    runner.run(context, ref, args).then(
+      (value) => {
+        answer(id, ref, true, value);
+      },
+      (error: unknown) => {
+        answer(id, ref, false, error);
+      },
+    );
+    return;
+  }
+  let value: unknown;
   try {
-    const value = await runner.run(id, ref, args, controller.signal);
-    reply = { type: "done", id, ok: true, value };
-    transfer = _transferListOf([value], undefined);
+    value = runner.call(context, fn, args);
   } catch (error) {
-    reply = { type: "done", id, ok: false, error: _errorToData(error) };
-  } finally {
-    running.delete(id);
+    answer(id, ref, false, error);
+    return;
+  }
+  if (typeof (value as PromiseLike<unknown> | null)?.then === "function") {
+    (value as PromiseLike<unknown>).then(
+      (result) => {
+        answer(id, ref, true, result);
+      },
+      (error: unknown) => {
+        answer(id, ref, false, error);
+      },
+    );
+  } else {
+    answer(id, ref, true, value);
+  }
+}
+
+function answer(id: number, ref: _RefData, ok: boolean, outcome: unknown): void {
+  running.delete(id);
+  let reply: _FromWorker;
+  let transfer: readonly object[] = NOTHING;
+  if (ok) {
+    reply = { type: "done", id, ok: true, value: outcome };
+    if (typeof outcome === "object" && outcome !== null) transfer = _transferListOf([outcome], undefined);
+  } else {
+    reply = { type: "done", id, ok: false, error: _errorToData(outcome) };
   }
   try {
     channel.post(reply, transfer);
@@ -127,14 +160,16 @@ async function runJob(id: number, ref: _RefData, args: readonly unknown[]): Prom
     const failure = new TypeError(`the result of ${_describeRef(ref)} cannot be sent back from the worker: ${String(error)}`, {
       cause: error,
     });
-    channel.post({ type: "done", id, ok: false, error: _errorToData(failure) }, []);
+    channel.post({ type: "done", id, ok: false, error: _errorToData(failure) }, NOTHING);
   }
 }
+
+const NOTHING: readonly object[] = [];
 
 async function close(): Promise<void> {
   if (teardown !== undefined) {
     try {
-      await runner.run(0, teardown, [], new AbortController().signal);
+      await runner.run(new _JobContextImpl(0, teardown), teardown, []);
     } catch (error) {
       channel.post(
         { type: "stray", id: undefined, what: `the worker's teardown ${_describeRef(teardown)}`, error: _errorToData(error) },

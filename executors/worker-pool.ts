@@ -15,6 +15,8 @@
 import { BrokenExecutorError, QueueFull, WorkerExitedError } from "../lib/core/errors.js";
 import type { EventLoop } from "../lib/core/event-loop.js";
 import type { Future } from "../lib/core/future.js";
+import { _JobFuture } from "./job-future.js";
+import { _JobQueue } from "./job-queue.js";
 import { _peekRunningLoop, getRunningLoop } from "../lib/core/running.js";
 import type { Executor, ShutdownOptions, SubmitOptions, WorkRef } from "./executor.js";
 import { _describeRef } from "./job-runner.js";
@@ -42,8 +44,13 @@ interface PoolWorker {
   readonly channel: _WorkerChannel;
   state: WorkerState;
   job: Job | undefined;
+  /** The id and loop of the job it ran last: what that job leaves behind is reported there. */
+  lastJobId: number;
+  lastLoop: EventLoop | undefined;
   jobsRun: number;
   idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether it holds the process open now (ref), to call into Node only on a change. */
+  held: boolean;
 }
 
 let nextJobId = 1;
@@ -80,14 +87,14 @@ export interface PoolStats {
 export abstract class WorkerPoolExecutor implements Executor {
   readonly #where: string;
   readonly #settings: _PoolSettings;
-  readonly #queue: Job[] = [];
+  readonly #queue = new _JobQueue<Job>();
   readonly #workers = new Set<PoolWorker>();
   readonly #idle: PoolWorker[] = [];
   readonly #roomWaiters: Future<void>[] = [];
   readonly #shutdownWaiters: Future<void>[] = [];
-  /** The loops of recent jobs, to report what a job left behind to the loop that ran it. */
-  readonly #jobLoops = new Map<number, EventLoop>();
   #lastLoop: EventLoop | undefined;
+  /** A done Future on `#lastLoop`, what room() returns while there is room (no allocation per job). */
+  #roomNow: Future<void> | undefined;
   #starting = 0;
   #shutdown = false;
   #broken: BrokenExecutorError | undefined;
@@ -145,20 +152,21 @@ export abstract class WorkerPoolExecutor implements Executor {
     }
     const loop = getRunningLoop();
     this.#lastLoop = loop;
-    const future = loop.createFuture<R>();
     const transfer = _transferListOf(args, options?.transfer);
-    const job: Job = {
+    let job: Job | undefined = undefined;
+    const future = new _JobFuture<R>(loop, () => {
+      if (job !== undefined) this.#jobCancelled(job);
+    });
+    job = {
       id: nextJobId++,
       ref: { moduleUrl: fn.moduleUrl, exportName: fn.exportName },
       args,
-      transfer: this._transfers ? transfer : [],
+      transfer: this._transfers ? transfer : NO_TRANSFER,
       future: future,
       terminateOnCancel: cancel === "terminate",
     };
     this.#queue.push(job);
-    future.addDoneCallback(() => {
-      this.#jobSettled(job);
-    });
+    if (this.#queue.length === 1 && this.#starting > 0) this.#holdAll(); // starting workers now have a job to run
     this.#pump();
     return future;
   }
@@ -176,9 +184,17 @@ export abstract class WorkerPoolExecutor implements Executor {
    * ```
    */
   room(): Future<void> {
-    const future = (_peekRunningLoop() ?? this.#lastLoop ?? getRunningLoop()).createFuture<void>();
-    if (this.#hasRoom()) future.setResult(undefined);
-    else this.#roomWaiters.push(future);
+    const loop = _peekRunningLoop() ?? this.#lastLoop ?? getRunningLoop();
+    if (this.#hasRoom()) {
+      // A done Future can be shared: awaiting it returns at once, whoever awaits.
+      if (this.#roomNow?._loop !== loop) {
+        this.#roomNow = loop.createFuture<void>();
+        this.#roomNow.setResult(undefined);
+      }
+      return this.#roomNow;
+    }
+    const future = loop.createFuture<void>();
+    this.#roomWaiters.push(future);
     return future;
   }
 
@@ -203,11 +219,11 @@ export abstract class WorkerPoolExecutor implements Executor {
     const done = loop.createFuture<void>();
     this.#shutdown = true;
     this.#wakeRoomWaiters(Number.POSITIVE_INFINITY); // submit() now throws: nobody should wait for room
-    if (cancelFutures) for (const job of this.#queue.splice(0)) job.future.cancel(`${this.#where} was shut down with cancelFutures`);
+    if (cancelFutures) for (const job of this.#queue.drain()) job.future.cancel(`${this.#where} was shut down with cancelFutures`);
     if (!wait) {
       const error = (what: string): BrokenExecutorError =>
         new BrokenExecutorError(`${this.#where} was shut down without waiting while ${what}`);
-      for (const job of this.#queue.splice(0)) settleWithError(job, error(`${_describeRef(job.ref)} waited for a worker`));
+      for (const job of this.#queue.drain()) settleWithError(job, error(`${_describeRef(job.ref)} waited for a worker`));
       for (const worker of this.#workers) {
         if (worker.job !== undefined) settleWithError(worker.job, error(`${_describeRef(worker.job.ref)} ran in ${worker.channel.name}`));
         this.#kill(worker);
@@ -245,26 +261,34 @@ export abstract class WorkerPoolExecutor implements Executor {
 
   /** Hands queued jobs to idle workers, starts workers for the rest, and ends a shutdown. */
   #pump(): void {
-    while (this.#queue.length > 0) {
-      const job = this.#queue[0] as Job;
-      if (job.future.done()) {
-        this.#queue.shift(); // cancelled while it waited: it never runs
-        continue;
-      }
-      const worker = this.#idle.pop();
-      if (worker === undefined) break;
-      this.#queue.shift();
-      this.#dispatch(job, worker);
+    while (this.#queue.length > 0 && this.#idle.length > 0) {
+      const job = this.#queue.shift() as Job;
+      if (job.future.done()) continue; // failed or cancelled while it waited: it never runs
+      this.#dispatch(job, this.#idle.pop() as PoolWorker);
     }
-    this.#wakeRoomWaiters(this.#settings.maxQueue - this.#queue.length);
-    const wanted = Math.max(this.#queue.length, this.#shutdown ? 0 : this.#settings.minWorkers - this.#staying());
-    // A worker that cannot be started breaks the pool, which empties the queue and ends this loop.
-    while (this.#broken === undefined && this.#starting < wanted && this.#workers.size < this.#settings.maxWorkers) this.#start();
-    for (const worker of this.#workers) {
-      if (this.#holdsProcess(worker)) worker.channel.ref();
-      else worker.channel.unref();
+    if (this.#roomWaiters.length > 0) this.#wakeRoomWaiters(this.#settings.maxQueue - this.#queue.length);
+    if (this.#queue.length > this.#starting || this.#workers.size < this.#settings.minWorkers) {
+      const wanted = Math.max(this.#queue.length, this.#shutdown ? 0 : this.#settings.minWorkers - this.#staying());
+      // A worker that cannot be started breaks the pool, which empties the queue and ends this loop.
+      while (this.#broken === undefined && this.#starting < wanted && this.#workers.size < this.#settings.maxWorkers) this.#start();
     }
-    if (this.#shutdown) this.#closeIdleWorkers();
+    if (this.#shutdown) {
+      this.#holdAll(); // starting workers hold the process while someone may wait for the shutdown
+      this.#closeIdleWorkers();
+    }
+  }
+
+  /** Makes the worker hold the process open or not, as {@link #holdsProcess} says, calling Node only on a change. */
+  #hold(worker: PoolWorker): void {
+    const held = this.#holdsProcess(worker);
+    if (held === worker.held) return;
+    worker.held = held;
+    if (held) worker.channel.ref();
+    else worker.channel.unref();
+  }
+
+  #holdAll(): void {
+    for (const worker of this.#workers) this.#hold(worker);
   }
 
   /**
@@ -294,9 +318,19 @@ export abstract class WorkerPoolExecutor implements Executor {
       this.#break(new BrokenExecutorError(`a worker of ${this.#where} could not be started: ${String(error)}`, { cause: error }));
       return;
     }
-    const worker: PoolWorker = { channel, state: "starting", job: undefined, jobsRun: 0, idleTimer: undefined };
+    const worker: PoolWorker = {
+      channel,
+      state: "starting",
+      job: undefined,
+      lastJobId: 0,
+      lastLoop: undefined,
+      jobsRun: 0,
+      idleTimer: undefined,
+      held: true, // a new worker holds the process until told otherwise
+    };
     this.#workers.add(worker);
     this.#starting++;
+    this.#hold(worker);
     channel.onMessage((message) => {
       this.#onMessage(worker, message);
     });
@@ -312,8 +346,9 @@ export abstract class WorkerPoolExecutor implements Executor {
     worker.idleTimer = undefined;
     worker.state = "busy";
     worker.job = job;
-    const loop = job.future._loop;
-    this.#jobLoops.set(job.id, loop);
+    worker.lastJobId = job.id;
+    worker.lastLoop = job.future._loop;
+    this.#hold(worker);
     try {
       worker.channel.send({ type: "run", id: job.id, ref: job.ref, args: job.args }, job.transfer);
     } catch (error) {
@@ -354,7 +389,6 @@ export abstract class WorkerPoolExecutor implements Executor {
           if (message.ok) job.future.setResult(message.value);
           else job.future.setException(_dataToError(message.error));
         }
-        this.#trimJobLoops(job.id);
         if (worker.state !== "busy") return; // killed meanwhile
         if (worker.jobsRun >= this.#settings.maxTasksPerWorker) this.#close(worker);
         else this.#becomeIdle(worker);
@@ -362,7 +396,7 @@ export abstract class WorkerPoolExecutor implements Executor {
         return;
       }
       case "stray": {
-        const loop = (message.id === undefined ? undefined : this.#jobLoops.get(message.id)) ?? this.#lastLoop;
+        const loop = (message.id === worker.lastJobId ? worker.lastLoop : undefined) ?? this.#lastLoop;
         loop?.callExceptionHandler({
           message: `${message.what} left an error behind in ${worker.channel.name} of ${this.#where} (it failed no job)`,
           exception: _dataToError(message.error),
@@ -384,7 +418,6 @@ export abstract class WorkerPoolExecutor implements Executor {
     const job = worker.job;
     worker.job = undefined;
     if (job !== undefined) {
-      this.#trimJobLoops(job.id);
       settleWithError(
         job,
         new WorkerExitedError(
@@ -422,7 +455,7 @@ export abstract class WorkerPoolExecutor implements Executor {
   #becomeIdle(worker: PoolWorker): void {
     worker.state = "idle";
     this.#idle.push(worker);
-    worker.channel.unref();
+    this.#hold(worker);
     if (this.#shutdown || this.#staying() <= this.#settings.minWorkers) return;
     const timer = setTimeout(() => {
       if (worker.state === "idle" && this.#staying() > this.#settings.minWorkers) this.#close(worker);
@@ -445,14 +478,14 @@ export abstract class WorkerPoolExecutor implements Executor {
     if (worker.idleTimer !== undefined) clearTimeout(worker.idleTimer);
     worker.idleTimer = undefined;
     worker.state = "closing";
-    worker.channel.ref();
+    this.#hold(worker);
     worker.channel.send({ type: "close" }, []);
   }
 
   #kill(worker: PoolWorker): void {
     if (worker.state === "starting") this.#starting--;
     worker.state = "killed";
-    worker.channel.ref(); // until "exit": see #holdsProcess
+    this.#hold(worker); // until "exit": see #holdsProcess
     worker.channel.kill();
   }
 
@@ -472,19 +505,18 @@ export abstract class WorkerPoolExecutor implements Executor {
   #break(error: BrokenExecutorError): void {
     if (this.#broken !== undefined) return;
     this.#broken = error;
-    for (const job of this.#queue.splice(0)) settleWithError(job, error);
+    for (const job of this.#queue.drain()) settleWithError(job, error);
     for (const worker of this.#workers) if (worker.job === undefined) this.#kill(worker);
     this.#wakeRoomWaiters(Number.POSITIVE_INFINITY);
     this.#shutdown = true;
   }
 
-  /** A job's Future is done (a result, an error, or its caller cancelled it). */
-  #jobSettled(job: Job): void {
-    if (!job.future.cancelled()) return;
-    const at = this.#queue.indexOf(job);
-    if (at >= 0) {
-      this.#queue.splice(at, 1); // it never runs
-      this.#pump();
+  /** A job's caller cancelled it (called from its Future's cancel(), in that step). */
+  #jobCancelled(job: Job): void {
+    if (this.#queue.remove(job)) {
+      // It never runs; its place in the queue is free.
+      if (this.#roomWaiters.length > 0) this.#wakeRoomWaiters(this.#settings.maxQueue - this.#queue.length);
+      if (this.#queue.length === 0 && this.#starting > 0) this.#holdAll();
       return;
     }
     for (const worker of this.#workers) {
@@ -506,15 +538,9 @@ export abstract class WorkerPoolExecutor implements Executor {
       room--;
     }
   }
-
-  /** Keeps the loops of the last jobs only: what a finished job leaves behind is reported to its loop. */
-  #trimJobLoops(id: number): void {
-    if (this.#jobLoops.size > 256) {
-      const oldest = this.#jobLoops.keys().next().value;
-      if (oldest !== undefined && oldest !== id) this.#jobLoops.delete(oldest);
-    }
-  }
 }
+
+const NO_TRANSFER: readonly object[] = Object.freeze([]);
 
 function refData(ref: WorkRef<readonly unknown[], unknown>): _RefData {
   return { moduleUrl: ref.moduleUrl, exportName: ref.exportName };

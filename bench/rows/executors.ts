@@ -25,7 +25,7 @@ import { Tinypool } from "tinypool";
 import { ProcessPoolExecutor, ThreadPoolExecutor, workerModule } from "../../executors/index.js";
 import type { Executor } from "../../executors/index.js";
 import { gather, run, runInExecutor } from "../../lib/index.js";
-import type { Coroutine, Future } from "../../lib/index.js";
+import type { Future, Operation } from "../../lib/index.js";
 import type { BenchRow, Contender } from "../row.js";
 import { spin } from "../work/executor-work.mjs";
 
@@ -110,7 +110,7 @@ class Pools {
     for (const pool of [this.#threads, this.#processes]) {
       if (pool === undefined) continue;
       const sum = await run(function* () {
-        const jobs: Coroutine<number>[] = [];
+        const jobs: Operation<number>[] = [];
         for (let i = 0; i < SETUP_JOBS; i++) jobs.push(runInExecutor(pool, ADD, i, 1));
         return total(yield* gather(jobs));
       });
@@ -246,7 +246,7 @@ const throughput: BenchRow = {
       run: () =>
         run(function* () {
           const pool = throughputPools.threads;
-          const jobs: Coroutine<number>[] = [];
+          const jobs: Operation<number>[] = [];
           for (let i = 0; i < THROUGHPUT_JOBS; i++) jobs.push(runInExecutor(pool, ADD, i, 1));
           check(total(yield* gather(jobs)) === THROUGHPUT_SUM, "yieldio runInExecutor sum");
         }),
@@ -304,7 +304,7 @@ async function peerRoundTrips(runOne: (i: number) => Promise<unknown>): Promise<
   return durations;
 }
 
-function yieldioRoundTrips(runOne: (i: number) => Coroutine<number> | Future<number>): Promise<number[]> {
+function yieldioRoundTrips(runOne: (i: number) => Operation<number>): Promise<number[]> {
   return run(function* () {
     const durations: number[] = [];
     for (let i = 0; i < LATENCY_JOBS; i++) {
@@ -372,7 +372,7 @@ function yieldioSpins(pool: () => Executor, who: string): Contender["run"] {
   return () =>
     run(function* () {
       const executor = pool();
-      const jobs: Coroutine<number>[] = [];
+      const jobs: Operation<number>[] = [];
       for (let seed = 0; seed < CPU_JOBS; seed++) jobs.push(runInExecutor(executor, SPIN, seed, spinIterations));
       checkSpins(yield* gather(jobs), who);
     });

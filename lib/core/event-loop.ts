@@ -643,19 +643,17 @@ export class EventLoop {
     return yield* this._runInExecutor(executor, fn, args);
   }
 
-  /** @internal {@link EventLoop.runInExecutor} with its arguments as an array (its types are the caller's). */
-  *_runInExecutor<A extends readonly unknown[], R>(
-    executor: Executor | null,
-    fn: WorkRef<A, R>,
-    args: readonly unknown[],
-  ): Generator<import("./instruction.js").Instruction, R, unknown> {
+  /**
+   * @internal {@link EventLoop.runInExecutor} with its arguments as an array (their types are
+   * the caller's): the job's Future itself when the executor has room (no generator), else an
+   * operation that waits for room first.
+   */
+  _runInExecutor<A extends readonly unknown[], R>(executor: Executor | null, fn: WorkRef<A, R>, args: readonly unknown[]): Operation<R> {
     if (executor !== null) checkExecutor("runInExecutor()", executor);
     const chosen = executor ?? (this.#defaultExecutor ??= _createDefaultExecutor());
-    for (;;) {
-      const room = chosen.room?.();
-      if (room === undefined || room.done()) return yield* chosen.submit(fn, args as A);
-      yield* room;
-    }
+    const room = chosen.room?.();
+    if (room === undefined || room.done()) return chosen.submit(fn, args as A);
+    return submitWhenRoom(chosen, room, fn, args as A);
   }
 
   // ---- kernel internals (used by Future, Task, TimerHandle) ------------------------------------
@@ -1106,4 +1104,18 @@ function defaultExceptionHandler(context: ExceptionContext): void {
   const error = context.exception;
   const detail = error === undefined ? "" : `\n${inspect(error)}`;
   process.stderr.write(`yieldio: ${context.message}${detail}\n`);
+}
+
+/** Waits until `executor` has room, then submits the job and waits for its result. */
+function* submitWhenRoom<A extends readonly unknown[], R>(
+  executor: Executor,
+  room: Future<void>,
+  fn: WorkRef<A, R>,
+  args: A,
+): Generator<import("./instruction.js").Instruction, R, unknown> {
+  for (;;) {
+    yield* room;
+    room = executor.room?.() ?? room;
+    if (room.done()) return yield* executor.submit(fn, args);
+  }
 }

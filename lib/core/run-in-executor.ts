@@ -7,6 +7,7 @@
 
 import type { CloneableArgs, Executor, WorkRef } from "../../executors/executor.js";
 import type { Instruction } from "./instruction.js";
+import type { Operation } from "./operation.js";
 import { getRunningLoop } from "./running.js";
 
 /**
@@ -30,12 +31,12 @@ import { getRunningLoop } from "./running.js";
  * const digest = yield* runInExecutor(pool, work.task("hash"), data);
  * ```
  */
-export function* runInExecutor<A extends readonly unknown[], R, Given extends A = A>(
+export function runInExecutor<A extends readonly unknown[], R, Given extends A = A>(
   executor: Executor | null,
   fn: WorkRef<A, R>,
   ...args: Given & CloneableArgs<Given>
-): Generator<Instruction, R, unknown> {
-  return yield* getRunningLoop()._runInExecutor(executor, fn, args);
+): Operation<R> {
+  return new Offload(executor, fn as WorkRef<readonly unknown[], R>, args);
 }
 
 /**
@@ -52,9 +53,29 @@ export function* runInExecutor<A extends readonly unknown[], R, Given extends A 
  * const digest = yield* toThread(work.task("hash"), data);
  * ```
  */
-export function* toThread<A extends readonly unknown[], R, Given extends A = A>(
+export function toThread<A extends readonly unknown[], R, Given extends A = A>(
   fn: WorkRef<A, R>,
   ...args: Given & CloneableArgs<Given>
-): Generator<Instruction, R, unknown> {
-  return yield* getRunningLoop()._runInExecutor(null, fn, args);
+): Operation<R> {
+  return new Offload(null, fn as WorkRef<readonly unknown[], R>, args);
+}
+
+/**
+ * The operation of `runInExecutor()` and `toThread()`: each run submits the job to the running
+ * loop's executor then, and waits on the job's Future itself (no generator per job).
+ */
+class Offload<R> implements Operation<R> {
+  readonly #executor: Executor | null;
+  readonly #fn: WorkRef<readonly unknown[], R>;
+  readonly #args: readonly unknown[];
+
+  constructor(executor: Executor | null, fn: WorkRef<readonly unknown[], R>, args: readonly unknown[]) {
+    this.#executor = executor;
+    this.#fn = fn;
+    this.#args = args;
+  }
+
+  [Symbol.iterator](): Iterator<Instruction, R, unknown> {
+    return getRunningLoop()._runInExecutor(this.#executor, this.#fn, this.#args)[Symbol.iterator]();
+  }
 }
