@@ -235,6 +235,8 @@ const throughputPools = new Pools(["threads", "piscina", "tinypool", "raw"]);
 const throughput: BenchRow = {
   title: `executor throughput: 20k tiny jobs, ${WORKERS} workers`,
   baseline: YIELDIO,
+  // Issue 9: throughput at least Piscina's.
+  target: { versus: PISCINA, atLeast: 1.0 },
   itemsPerRun: THROUGHPUT_JOBS,
   unit: "jobs",
   setup: () => throughputPools.start(),
@@ -320,6 +322,8 @@ function yieldioRoundTrips(runOne: (i: number) => Operation<number>): Promise<nu
 const latency: BenchRow = {
   title: `executor latency: 1 job round trip, idle pool of ${WORKERS}`,
   baseline: YIELDIO,
+  // Issue 9: a median round trip no slower than Piscina's.
+  target: { versus: PISCINA, atLeast: 1.0 },
   itemsPerRun: LATENCY_JOBS,
   unit: "jobs",
   latency: true,
@@ -390,6 +394,8 @@ function peerSpins(pool: () => Piscina | Tinypool, who: string): Contender["run"
 const cpu: BenchRow = {
   title: `executor CPU: ${CPU_JOBS} jobs × ~${CPU_JOB_MS} ms, ${WORKERS} workers`,
   baseline: YIELDIO,
+  // Issue 9: a speed-up over serial at least Piscina's (the same jobs, so the wall times compare).
+  target: { versus: PISCINA, atLeast: 1.0 },
   itemsPerRun: CPU_JOBS,
   unit: "jobs",
   speedupOver: SERIAL,
