@@ -44,6 +44,9 @@ export type { RunOptions } from "./core/run.js";
 export { main } from "./core/main.js";
 export { runInExecutor, toThread } from "./core/run-in-executor.js";
 export { fromPromise } from "./interop/from-promise.js";
+export { StreamReader } from "./streams/stream-reader.js";
+export type { ReadTransport, StreamReaderOptions } from "./streams/stream-reader.js";
+export { IncompleteReadError, LimitOverrunError } from "./streams/stream-errors.js";
 
 // Structured concurrency (gather, gatherSettled, race, wait, asCompleted, taskGroup):
 export { gather } from "./structured/gather.js";
