@@ -15,6 +15,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { _JOB_CONTEXT } from "./current-signal.js";
 import type { _JobContext, _JobStorage } from "./current-signal.js";
+import { _describeRef } from "./protocol.js";
 import type { _RefData } from "./protocol.js";
 
 /** A work function, as the runner calls it. */
@@ -28,11 +29,6 @@ export function _jobStorage(): AsyncLocalStorage<_JobContext> {
   const storage = new AsyncLocalStorage<_JobContext>();
   global[_JOB_CONTEXT] = storage;
   return storage;
-}
-
-/** @internal `module#export`, for messages. */
-export function _describeRef(ref: _RefData): string {
-  return `${ref.moduleUrl}#${ref.exportName}`;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 
 import { availableParallelism } from "node:os";
+import { describeReceived } from "../lib/core/received.js";
 import type { WorkRef } from "./executor.js";
 
 /**
@@ -74,7 +75,7 @@ const KNOWN = new Set([
 /** @internal Checks `options` for `where` (`ThreadPoolExecutor()`), and fills in defaults. */
 export function _poolSettings(where: string, options: unknown): _PoolSettings {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`${where} needs an options object: received ${options === null ? "null" : typeof options}`);
+    throw new TypeError(`${where} needs an options object: received ${describeReceived(options)}`);
   }
   const given = options as Record<string, unknown>;
   for (const key of Object.keys(given)) {

@@ -30,3 +30,8 @@ export type _FromWorker =
   | { readonly type: "stray"; readonly id: number | undefined; readonly what: string; readonly error: _ThrownData }
   | { readonly type: "fatal"; readonly error: _ThrownData }
   | { readonly type: "exiting" };
+
+/** @internal `module#export`, for messages. */
+export function _describeRef(ref: _RefData): string {
+  return `${ref.moduleUrl}#${ref.exportName}`;
+}

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { describeReceived } from "../lib/core/received.js";
+
 const REGISTRY: unique symbol = Symbol.for("yieldio.executors.transferables");
 
 function registry(): WeakSet<object> {
@@ -41,9 +43,7 @@ function registry(): WeakSet<object> {
 export function transfer<T extends object>(value: T): T {
   const given: unknown = value; // a JavaScript caller can pass anything
   if ((typeof given !== "object" && typeof given !== "function") || given === null) {
-    throw new TypeError(
-      `transfer() needs an object (an ArrayBuffer, a typed array ...): received ${given === null ? "null" : typeof given}`,
-    );
+    throw new TypeError(`transfer() needs an object (an ArrayBuffer, a typed array ...): received ${describeReceived(given)}`);
   }
   registry().add(value);
   return value;

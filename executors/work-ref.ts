@@ -5,6 +5,7 @@
  * @module
  */
 
+import { describeReceived } from "../lib/core/received.js";
 import type { IsCloneable } from "./cloneable.js";
 import type { WorkRef } from "./executor.js";
 
@@ -165,5 +166,5 @@ function checkUrl(where: string, url: unknown): string {
 }
 
 function describe(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : value === null ? "null" : typeof value;
+  return typeof value === "string" ? JSON.stringify(value) : describeReceived(value);
 }

@@ -13,7 +13,8 @@
 
 import { parentPort } from "node:worker_threads";
 import type { Transferable } from "node:worker_threads";
-import { _describeRef, _JobContextImpl, _JobRunner } from "./job-runner.js";
+import { _JobContextImpl, _JobRunner } from "./job-runner.js";
+import { _describeRef } from "./protocol.js";
 import type { _FromWorker, _RefData, _ToWorker } from "./protocol.js";
 import { _errorToData } from "./remote-error.js";
 import { _transferListOf } from "./transfer.js";

@@ -19,9 +19,10 @@ import { _JobFuture } from "./job-future.js";
 import { _JobQueue } from "./job-queue.js";
 import { _peekRunningLoop, getRunningLoop } from "../lib/core/running.js";
 import type { Executor, ShutdownOptions, SubmitOptions, WorkRef } from "./executor.js";
-import { _describeRef } from "./job-runner.js";
+import { describeReceived } from "../lib/core/received.js";
 import { _checkWorkRef, _poolSettings } from "./pool-options.js";
 import type { _PoolSettings, PoolOptions } from "./pool-options.js";
+import { _describeRef } from "./protocol.js";
 import type { _FromWorker, _RefData } from "./protocol.js";
 import { _dataToError } from "./remote-error.js";
 import { _transferListOf } from "./transfer.js";
@@ -136,8 +137,7 @@ export abstract class WorkerPoolExecutor implements Executor {
     const where = `${this.#where}.submit()`;
     _checkWorkRef(where, fn);
     const given: unknown = args; // a JavaScript caller can pass anything
-    if (!Array.isArray(given))
-      throw new TypeError(`${where} needs the arguments as an array: received ${given === null ? "null" : typeof given}`);
+    if (!Array.isArray(given)) throw new TypeError(`${where} needs the arguments as an array: received ${describeReceived(given)}`);
     const cancel = options?.cancel ?? "signal";
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller can pass anything
     if (cancel !== "signal" && cancel !== "terminate") {

@@ -651,9 +651,9 @@ export class EventLoop {
   _runInExecutor<A extends readonly unknown[], R>(executor: Executor | null, fn: WorkRef<A, R>, args: readonly unknown[]): Operation<R> {
     if (executor !== null) checkExecutor("runInExecutor()", executor);
     const chosen = executor ?? (this.#defaultExecutor ??= _createDefaultExecutor());
-    const room = chosen.room?.();
-    if (room === undefined || room.done()) return chosen.submit(fn, args as A);
-    return submitWhenRoom(chosen, room, fn, args as A);
+    if (chosen.room === undefined) return chosen.submit(fn, args as A);
+    const room = chosen.room();
+    return room.done() ? chosen.submit(fn, args as A) : submitWhenRoom(chosen, chosen.room.bind(chosen), room, fn, args as A);
   }
 
   // ---- kernel internals (used by Future, Task, TimerHandle) ------------------------------------
@@ -1106,16 +1106,17 @@ function defaultExceptionHandler(context: ExceptionContext): void {
   process.stderr.write(`yieldio: ${context.message}${detail}\n`);
 }
 
-/** Waits until `executor` has room, then submits the job and waits for its result. */
+/** Waits until `executor` has room (another task may take it first: then waits again), then submits the job and waits for its result. */
 function* submitWhenRoom<A extends readonly unknown[], R>(
   executor: Executor,
+  roomOf: () => Future<void>,
   room: Future<void>,
   fn: WorkRef<A, R>,
   args: A,
 ): Generator<import("./instruction.js").Instruction, R, unknown> {
-  for (;;) {
+  while (!room.done()) {
     yield* room;
-    room = executor.room?.() ?? room;
-    if (room.done()) return yield* executor.submit(fn, args);
+    room = roomOf();
   }
+  return yield* executor.submit(fn, args);
 }
