@@ -25,7 +25,12 @@ test("`plugin` behaviour: linting the recommended config with type information r
     [
       {
         files: ["**/*.ts"],
-        languageOptions: { parser: tseslint.parser, parserOptions: { project: "./tsconfig.json", tsconfigRootDir: fixtures } },
+        languageOptions: {
+          parser: tseslint.parser,
+          // Under CI=true typescript-eslint would infer a single run and type-check file.ts as it
+          // is on disk, not the code given here (RuleTester opts out the same way).
+          parserOptions: { project: "./tsconfig.json", tsconfigRootDir: fixtures, disallowAutomaticSingleRunInference: true },
+        },
       },
       plugin.configs.recommended,
     ],
