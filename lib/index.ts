@@ -20,7 +20,14 @@ export {
   getCurrentTask,
 } from "./core/instruction.js";
 export { Waiter } from "./core/waiter.js";
-export { CancelledError, TimeoutError, InvalidStateError, BrokenExecutorError, WorkerExitedError } from "./core/errors.js";
+export {
+  CancelledError,
+  TimeoutError,
+  InvalidStateError,
+  BrokenExecutorError,
+  WorkerExitedError,
+  BrokenResourceError,
+} from "./core/errors.js";
 export type { CancelReason } from "./core/cancel-reason.js";
 export { formatCancelReason } from "./core/cancel-reason.js";
 export { Future } from "./core/future.js";
@@ -47,6 +54,14 @@ export { fromPromise } from "./interop/from-promise.js";
 export { StreamReader } from "./streams/stream-reader.js";
 export type { ReadTransport, StreamReaderOptions } from "./streams/stream-reader.js";
 export { IncompleteReadError, LimitOverrunError } from "./streams/stream-errors.js";
+export { StreamWriter } from "./streams/stream-writer.js";
+export { openConnection, openUnixConnection, openStreams } from "./streams/open-connection.js";
+export type { OpenConnectionOptions, OpenStreamsOptions, StreamPair } from "./streams/open-connection.js";
+export { Server, startServer, startUnixServer } from "./streams/server.js";
+export type { ConnectionHandler, StartServerOptions } from "./streams/server.js";
+export { SocketTransport } from "./streams/socket-transport.js";
+export type { SocketTransportOptions, TransportSocket } from "./streams/socket-transport.js";
+export type { Protocol, Transport } from "./streams/transport.js";
 
 // Structured concurrency (gather, gatherSettled, race, wait, asCompleted, taskGroup):
 export { gather } from "./structured/gather.js";

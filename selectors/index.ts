@@ -10,3 +10,5 @@ export { BaseSelector, NOTHING_READY } from "./base-selector.js";
 export { NodeSelector, DefaultSelector } from "./node-selector.js";
 export { VirtualSelector } from "./virtual-selector.js";
 export { VirtualFile } from "./virtual-file.js";
+export { VirtualSocket } from "./virtual-socket.js";
+export type { VirtualSocketPairOptions } from "./virtual-socket.js";

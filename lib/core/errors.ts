@@ -163,3 +163,25 @@ export class WorkerExitedError extends Error {
     this.signal = signal;
   }
 }
+
+/**
+ * Raised when a resource is broken by the other side: a connection reset by its peer, a pipe
+ * whose reader went away. It is not the caller's mistake, and retrying on the same resource
+ * will not help. `cause` holds the host's error (Node's `ECONNRESET`, `EPIPE` ...) when there
+ * is one.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   const line = yield* reader.readLine();
+ * } catch (error) {
+ *   if (error instanceof BrokenResourceError) console.log("peer went away:", error.cause);
+ *   else throw error;
+ * }
+ * ```
+ */
+export class BrokenResourceError extends Error {
+  static {
+    this.prototype.name = "BrokenResourceError";
+  }
+}

@@ -16,13 +16,13 @@ import { suspend } from "../core/instruction.js";
 import type { Instruction, Wait } from "../core/instruction.js";
 import type { Waiter } from "../core/waiter.js";
 import { describeReceived } from "../core/received.js";
+import { _toBytes } from "./bytes.js";
 import { _ByteBuffer } from "./byte-buffer.js";
 import { IncompleteReadError, LimitOverrunError } from "./stream-errors.js";
 
 const EMPTY = new Uint8Array(0);
 /** What readUntil() looks for by default, and readLine() always. */
 const NEWLINE = new Uint8Array([0x0a]);
-const encoder = new TextEncoder();
 
 /** The default of {@link StreamReaderOptions.limit}: 64 KiB, as asyncio's. */
 const DEFAULT_LIMIT = 64 * 1024;
@@ -126,7 +126,7 @@ export class StreamReader {
    */
   feedData(data: Uint8Array | string): void {
     if (this.#eof) throw new InvalidStateError("feedData() was called after feedEof()");
-    const bytes = toBytes("feedData()", data);
+    const bytes = _toBytes("feedData()", data);
     if (bytes.length === 0) return;
     this.#buffer.append(bytes);
     this.#wake();
@@ -245,7 +245,7 @@ export class StreamReader {
    * ```
    */
   *readUntil(separator: Uint8Array | string = NEWLINE): Generator<Instruction, Uint8Array, unknown> {
-    const sep = toBytes("readUntil()", separator);
+    const sep = _toBytes("readUntil()", separator);
     if (sep.length === 0) throw new RangeError("readUntil() needs a separator of at least one byte");
     let offset = 0; // bytes already searched, that cannot start the separator
     for (;;) {
@@ -335,12 +335,6 @@ export class StreamReader {
       },
     };
   }
-}
-
-function toBytes(where: string, data: unknown): Uint8Array {
-  if (typeof data === "string") return encoder.encode(data);
-  if (data instanceof Uint8Array) return data;
-  throw new TypeError(`${where} needs bytes (a Uint8Array or Buffer) or a string: received ${describeReceived(data)}`);
 }
 
 function checkCount(where: string, n: unknown, negativeAllowed: boolean): void {

@@ -23,6 +23,7 @@
 
 import { RingBuffer } from "./ring-buffer.js";
 import type { Waiter } from "../core/waiter.js";
+import type { Wait } from "../core/instruction.js";
 
 /**
  * @internal The value a waiter is woken with when the wake-up itself is the message (a lock
@@ -155,4 +156,22 @@ export class WaitQueue<T> {
       payloads?.push(payload);
     }
   }
+}
+
+/**
+ * @internal A Wait that parks its task on `queue` and withdraws it when the task is
+ * cancelled: for primitives that wake all their waiters at once (a closed connection, a
+ * drained buffer), where a cancelled waiter has nothing to hand back.
+ */
+export function _parkOn<T>(queue: WaitQueue<T>, description: string): Wait<T> {
+  return {
+    description,
+    park: (waiter) => {
+      queue.push(waiter);
+    },
+    abort: (waiter) => {
+      queue.withdraw(waiter);
+      return true;
+    },
+  };
 }
