@@ -33,8 +33,9 @@ interface PendingWrite {
  * reached end-of-stream, or is destroyed.
  *
  * Like TCP: bytes arrive in order, possibly merged; `end()` half-closes (the peer reads
- * end-of-stream after the bytes, and may still write back); `destroy()` with bytes unsent or
- * before `end()` resets the connection (the peer gets an `ECONNRESET` error); writing to a
+ * end-of-stream after the bytes, and may still write back); `destroy()` before `end()`, or with
+ * bytes still unsent or unread either way, resets the connection (the peer gets an
+ * `ECONNRESET` error); writing to a
  * peer that is gone is an `EPIPE` error; once both ways are ended the socket closes by itself.
  * Events are emitted synchronously.
  *
@@ -178,7 +179,9 @@ export class VirtualSocket extends VirtualFile {
   destroy(error?: Error): this {
     if (this.#destroyed) return this;
     this.#destroyed = true;
-    const clean = this.#endSent;
+    // As TCP: a close with bytes unread on either side, or before end(), is a reset.
+    const peerQueued = this.#peer === undefined ? 0 : this.#peer.#outgoingLength;
+    const clean = this.#endSent && this.#incomingLength === 0 && peerQueued === 0;
     this.#dropOutgoing(errorWithCode("ERR_STREAM_DESTROYED", "the socket was destroyed"));
     this.#updateReadable();
     this.setWritable(false);
@@ -209,7 +212,14 @@ export class VirtualSocket extends VirtualFile {
   /** Moves queued writes into the peer's buffer while it has room; sends end-of-stream after them. */
   #flush(): void {
     const peer = this.#peer;
-    if (peer === undefined) return;
+    if (peer === undefined) {
+      // The peer closed cleanly (nothing was left in flight): end-of-stream needs no delivery.
+      if (this.#ending && !this.#endSent) {
+        this.#endSent = true;
+        for (const callback of this.#endCallbacks.splice(0)) callback();
+      }
+      return;
+    }
     const done: Array<(error?: Error | null) => void> = [];
     while (this.#outgoing.length > 0 && peer.#incomingLength < peer.#bufferSize) {
       const head = this.#outgoing[0] as PendingWrite;

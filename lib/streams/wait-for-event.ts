@@ -5,14 +5,17 @@
  * @module
  */
 
+import type { EventEmitter } from "node:events";
 import { suspend } from "../core/instruction.js";
 import type { Instruction } from "../core/instruction.js";
-import type { EventEmitter } from "node:events";
+import type { Waiter } from "../core/waiter.js";
 
 /**
- * @internal Waits for `event` on `emitter`; an `error` event first throws its error. Both
- * listeners are removed once either fires, or when the wait is cancelled; then `onCancel`
- * runs (a half-opened socket is destroyed).
+ * @internal Waits for `event` on `emitter`; an `error` event first throws its error. The
+ * listeners are added before the task suspends (a suspension in a cancelled scope raises
+ * without parking, and the emitter must still have an `error` listener then) and removed when
+ * either fires or the wait ends otherwise; a wait that ends by cancellation runs `onCancel`
+ * (a half-opened socket is destroyed).
  */
 export function* _waitForEvent(
   emitter: EventEmitter,
@@ -20,29 +23,39 @@ export function* _waitForEvent(
   description: string,
   onCancel: () => void,
 ): Generator<Instruction, void, unknown> {
-  let detach = (): void => undefined;
-  yield* suspend<void>({
-    description,
-    park: (waiter) => {
-      const onEvent = (): void => {
-        detach();
-        waiter.wake(undefined);
-      };
-      const onError = (error: Error): void => {
-        detach();
-        waiter.fail(error);
-      };
-      detach = () => {
-        emitter.off(event, onEvent);
-        emitter.off("error", onError);
-      };
-      emitter.once(event, onEvent);
-      emitter.once("error", onError);
-    },
-    abort: () => {
+  let waiter: Waiter<void> | undefined;
+  let failure: { readonly error: Error } | undefined;
+  let happened = false;
+  const onEvent = (): void => {
+    detach();
+    happened = true;
+    waiter?.wake(undefined);
+  };
+  const onError = (error: Error): void => {
+    detach();
+    failure = { error };
+    waiter?.fail(error);
+  };
+  const detach = (): void => {
+    emitter.off(event, onEvent);
+    emitter.off("error", onError);
+  };
+  emitter.once(event, onEvent);
+  emitter.once("error", onError);
+  try {
+    yield* suspend<void>({
+      description,
+      park: (parked) => {
+        if (failure !== undefined) parked.fail(failure.error);
+        else if (happened) parked.wake(undefined);
+        else waiter = parked;
+      },
+    });
+  } catch (error) {
+    if (failure === undefined) {
       detach();
       onCancel();
-      return true;
-    },
-  });
+    }
+    throw error;
+  }
 }

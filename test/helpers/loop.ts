@@ -61,6 +61,35 @@ export async function runVirtual<T>(
   return { result, reports, endTime };
 }
 
+/**
+ * Runs `main` with `run()` on real time (the default NodeSelector), for tests of real sockets
+ * and processes, asserting as {@link runVirtual} does that nothing is left pending.
+ */
+export async function runReal<T>(
+  t: ExecutionContext,
+  main: () => Operation<T>,
+  options: { allowReports?: boolean } = {},
+): Promise<Omit<VirtualRun<T>, "endTime">> {
+  const reports: ExceptionContext[] = [];
+  const result = await run(
+    function* () {
+      const loop = getRunningLoop();
+      const value = yield* main();
+      t.deepEqual(leftovers(loop, 1), CLEAN, "the test left something pending");
+      return value;
+    },
+    { exceptionHandler: (context) => reports.push(context) },
+  );
+  if (options.allowReports !== true) {
+    t.deepEqual(
+      reports.map((r) => r.message),
+      [],
+      "unexpected reports to the exception handler",
+    );
+  }
+  return { result, reports };
+}
+
 /** A new EventLoop on virtual time whose reports are collected. */
 export function virtualLoop(): { loop: EventLoop; selector: VirtualSelector; reports: ExceptionContext[] } {
   const selector = new VirtualSelector();
