@@ -18,7 +18,6 @@ export interface VirtualSocketPairOptions {
   readonly bufferSize?: number;
 }
 
-type Listener = (error?: Error) => void;
 
 /** A queued write: the bytes, and the callback to run once the peer's buffer took them. */
 interface PendingWrite {
@@ -66,7 +65,7 @@ export class VirtualSocket extends VirtualFile {
   #destroyed = false;
   #closeEmitted = false;
   readonly #endCallbacks: Array<() => void> = [];
-  readonly #listeners = { error: new Set<Listener>(), close: new Set<Listener>() };
+  readonly #listeners = { error: new Set<(error?: Error) => void>(), close: new Set<(error?: Error) => void>() };
 
   private constructor(name: string, bufferSize: number) {
     super(name);
@@ -198,13 +197,13 @@ export class VirtualSocket extends VirtualFile {
   }
 
   /** Listens for `error` (why the socket closed) or `close`. */
-  on(event: "error" | "close", listener: Listener): this {
+  on(event: "error" | "close", listener: (error?: Error) => void): this {
     this.#listeners[event].add(listener);
     return this;
   }
 
   /** Removes a listener added with `on`. */
-  off(event: "error" | "close", listener: Listener): this {
+  off(event: "error" | "close", listener: (error?: Error) => void): this {
     this.#listeners[event].delete(listener);
     return this;
   }

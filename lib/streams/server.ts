@@ -178,6 +178,21 @@ export class Server {
   }
 
   /**
+   * Closes every open connection at once, dropping what is queued (asyncio's
+   * `abort_clients()`); their handlers then read end-of-stream.
+   *
+   * @example
+   * ```ts
+   * server.close();
+   * server.abortClients();
+   * yield* server.waitClosed();
+   * ```
+   */
+  abortClients(): void {
+    for (const writer of this.#connections.keys()) writer.transport.abort();
+  }
+
+  /**
    * Cancels every connection's handler (each connection is closed as its handler unwinds).
    *
    * @example

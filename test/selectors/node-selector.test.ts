@@ -1,4 +1,5 @@
 import test from "ava";
+import net from "node:net";
 import { PassThrough } from "node:stream";
 import { CancelledError, EventLoop, createTask, fromPromise, getRunningLoop, run, sleep } from "../../lib/index.js";
 import type { ExceptionContext } from "../../lib/index.js";
@@ -279,6 +280,33 @@ test("`EventLoop.addReader()` behaviour: on a NodeSelector, the reader runs when
   t.is(loop.selector.getMap().size, 0);
   loop.close();
   t.deepEqual(reports, []);
+});
+
+test("`NodeSelector.select()` behaviour: a connected TCP socket is writable, and readable while the peer's bytes wait (level-triggered)", async (t) => {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const accepted = new Promise<net.Socket>((resolve) => server.once("connection", resolve));
+  const client = net.connect((server.address() as net.AddressInfo).port, "127.0.0.1");
+  await new Promise((resolve) => client.once("connect", resolve));
+  const peer = await accepted;
+  const selector = new NodeSelector();
+  const key = selector.register(client, EVENT_READ | EVENT_WRITE, "client");
+  const log: string[] = [];
+  const record = (events: SelectResult | Promise<SelectResult>): void => {
+    for (const [ready, mask] of events as SelectResult) log.push(`${String(ready.data)} ${mask}`);
+  };
+  record(selector.select(0)); // connected, nothing received: writable only
+  selector.modify(client, EVENT_READ, key.data); // writable would end every select at once
+  peer.write("ping");
+  record(await selector.select(null)); // woken by the bytes
+  record(selector.select(0)); // level-triggered: still readable, the bytes are still there
+  log.push(String(client.read()));
+  t.is(selector.select(0), NOTHING_READY, "drained");
+  selector.close();
+  client.destroy();
+  peer.destroy();
+  await new Promise((resolve) => server.close(resolve));
+  t.deepEqual(log, [`client ${EVENT_WRITE}`, `client ${EVENT_READ}`, `client ${EVENT_READ}`, "ping"]);
 });
 
 // ---- deadlines beyond Node's timer range -------------------------------------------------------

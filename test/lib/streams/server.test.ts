@@ -206,6 +206,32 @@ test("`Server.closeClients()` behaviour: the handlers read the end of their stre
   t.deepEqual(result, ["ready", "handler read 0 bytes, then the end", "client: 0"]);
 });
 
+test("`Server.abortClients()` behaviour: the connections close at once, dropping what is queued; the handlers read the end", async (t) => {
+  const { result } = await runReal(t, function* () {
+    const log: string[] = [];
+    const server = yield* startServer(
+      function* (reader, writer) {
+        writer.write("ready\n");
+        yield* writer.drain();
+        log.push(`handler read ${(yield* reader.read()).length} bytes, then the end`);
+      },
+      "127.0.0.1",
+      0,
+    );
+    const [reader, writer] = yield* openConnection("127.0.0.1", portOf(server));
+    log.push(text(yield* reader.readLine()).trim());
+    server.close();
+    server.abortClients();
+    yield* server.waitClosed();
+    const end = yield* settle(reader.read());
+    log.push(end.ok ? `client reads ${end.value.length} bytes` : `client reads: ${(end.error as Error).name}`);
+    yield* closeWriter(writer);
+    return log;
+  });
+  t.deepEqual(result.slice(0, 2), ["ready", "handler read 0 bytes, then the end"]);
+  t.true(["client reads 0 bytes", "client reads: BrokenResourceError"].includes(result[2] ?? ""), result[2]);
+});
+
 test("`startServer()` behaviour: bound to 127.0.0.1 it is not reachable on another address (127.0.0.2)", async (t) => {
   const { result } = await runReal(t, function* () {
     const server = yield* startServer(echoLines, "127.0.0.1", 0);
