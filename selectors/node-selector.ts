@@ -5,8 +5,9 @@
  * sockets, timers and Promises outside yieldio must keep flowing while it waits.
  *
  * The solution: `select(0)` answers synchronously from what Node already told us; a longer
- * `select` returns a Promise settled by the first of (a) one host timer for the deadline, (b) a
- * watched stream becoming ready, (c) `wake()`. The host timer is re-armed only when the
+ * `select` returns a Promise settled by the first of (a) one host timer for the deadline, (b)
+ * watched streams becoming ready (answered together, at the end of the turn of Node's loop in
+ * which they reported), (c) `wake()`. The host timer is re-armed only when the
  * deadline moves, and it is unref'd whenever no `select` is pending, so an idle loop never
  * keeps the process alive by itself.
  *
@@ -57,6 +58,7 @@ const MAX_HOST_DELAY_MS = 2 ** 31 - 1;
 export class NodeSelector extends BaseSelector {
   #resolveWait: ((events: SelectResult) => void) | undefined;
   #woken = false;
+  #answerQueued = false; // a setImmediate will end the pending select with what is ready
   #hostTimer: NodeJS.Timeout | undefined;
   #hostTimerDeadline = Number.NaN;
   // Keys that may be ready: touched by a stream event, or ready at the last select.
@@ -146,8 +148,19 @@ export class NodeSelector extends BaseSelector {
     const key = this.getKey(fileobj);
     if (key === undefined) return;
     this.#candidates.add(key);
-    if (this.#resolveWait !== undefined) this.#finishWait();
+    // Answer once per turn of Node's loop, after every socket it found ready has reported
+    // (its check phase), as epoll_wait answers with all the ready descriptors at once: with 50
+    // busy sockets, one pass of our loop serves them all instead of one pass each.
+    if (this.#resolveWait !== undefined && !this.#answerQueued) {
+      this.#answerQueued = true;
+      setImmediate(this.#answerBatch);
+    }
   }
+
+  readonly #answerBatch = (): void => {
+    this.#answerQueued = false;
+    this.#finishWait();
+  };
 
   #collect(): SelectResult {
     if (this.#candidates.size === 0) return NOTHING_READY;

@@ -24,21 +24,27 @@
 
 /** What the watch needs of a loop. */
 interface Watched {
+  /** The number of the wait on the selector now outstanding, or -1 when the loop is not waiting. */
+  _currentWait(): number;
   /** The loop is still waiting although Node's loop is empty: stop with an error. */
   _deadlocked(): void;
 }
 
-// Invariant: the loops whose Promise from `select()` is outstanding, each with whether Node's
-// loop has already emptied once during that wait (suspect).
-const waitingLoops = new Map<Watched, boolean>();
+// Invariant: the running loops, each with the number of the wait that was outstanding when
+// Node's loop last emptied (suspect), or -1. A loop is added when it starts running and removed
+// when it stops, not on every wait: a wait is the hot path of I/O (one per readable socket),
+// and a Map that empties and refills on each one costs a rehash every time.
+const runningLoops = new Map<Watched, number>();
 let listening = false;
 
 function onBeforeExit(): void {
   let anySuspect = false;
-  for (const [loop, suspect] of [...waitingLoops]) {
-    if (suspect) loop._deadlocked();
+  for (const [loop, suspectWait] of [...runningLoops]) {
+    const wait = loop._currentWait();
+    if (wait === -1) runningLoops.set(loop, -1);
+    else if (wait === suspectWait) loop._deadlocked();
     else {
-      waitingLoops.set(loop, true);
+      runningLoops.set(loop, wait);
       anySuspect = true;
     }
   }
@@ -47,15 +53,15 @@ function onBeforeExit(): void {
 
 function noop(): void {}
 
-/** @internal The loop now waits on its selector's Promise. */
-export function _watchWait(loop: Watched): void {
-  waitingLoops.set(loop, false);
+/** @internal The loop starts running: watch its waits until it stops. */
+export function _watchLoop(loop: Watched): void {
+  runningLoops.set(loop, -1);
   if (listening) return;
   listening = true;
   process.on("beforeExit", onBeforeExit);
 }
 
-/** @internal The loop no longer waits (woken, stopped or closed). */
-export function _unwatchWait(loop: Watched): void {
-  waitingLoops.delete(loop);
+/** @internal The loop stopped running (or closed). */
+export function _unwatchLoop(loop: Watched): void {
+  runningLoops.delete(loop);
 }

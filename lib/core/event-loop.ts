@@ -60,7 +60,7 @@ import { _keepMaps } from "./exemplars.js";
 import { ReadyQueue } from "./ready-queue.js";
 import { UnretrievedFailures } from "./unretrieved-failures.js";
 import { isThenable, thenableResultError } from "./thenable-result.js";
-import { _unwatchWait, _watchWait } from "./deadlock-watch.js";
+import { _unwatchLoop, _watchLoop } from "./deadlock-watch.js";
 import { TimerHeap } from "./timer-heap.js";
 import { NodeSelectorFactory } from "./default-selector.js";
 import { describeReceived } from "./received.js";
@@ -181,6 +181,7 @@ export class EventLoop {
   #stopping = false;
   #closed = false;
   #waiting = false; // a Promise from select() is outstanding
+  #waitCount = 0; // numbers the waits, for the deadlock watch
   // Counts the runs (`runForever`, `runUntilComplete`): the answer of a poll made in an earlier
   // run is dropped (a deadlocked run stops with its poll outstanding; see `_deadlocked`).
   #runCount = 0;
@@ -756,11 +757,12 @@ export class EventLoop {
     this.#running = true;
     this.#runCount++;
     this.#onStop = onStop;
+    _watchLoop(this); // see deadlock-watch.ts
     this._runBatch(undefined);
   }
 
   #halt(error?: unknown): void {
-    if (this.#waiting) _unwatchWait(this);
+    _unwatchLoop(this);
     this.#running = false;
     this.#snapshotLeft = 0; // entries left (only after an error) run in the next run's first pass
     this.#stopping = false;
@@ -784,7 +786,6 @@ export class EventLoop {
    * `run()` in the process ran 3× slower.
    */
   _runBatch(events: SelectResult | undefined, afterHandOff = false): void {
-    if (this.#waiting) _unwatchWait(this);
     this.#waiting = false;
     if (!this.#running) return; // closed or failed while the poll was pending
     const previousLoop = _swapRunningLoop(this);
@@ -799,7 +800,7 @@ export class EventLoop {
             const polled = this.#poll();
             if (!Array.isArray(polled)) {
               this.#waiting = true;
-              _watchWait(this); // see deadlock-watch.ts
+              this.#waitCount++; // see deadlock-watch.ts
               const run = this.#runCount;
               (polled as Promise<SelectResult>).then(
                 (ready) => {
@@ -965,6 +966,11 @@ export class EventLoop {
     return --this.#untilClockCheck === 0 && this.#budgetSpent();
   }
 
+  /** @internal The number of the outstanding wait on the selector, or -1 (see deadlock-watch.ts). */
+  _currentWait(): number {
+    return this.#waiting && this.#running ? this.#waitCount : -1;
+  }
+
   /**
    * @internal Node's loop is empty while this loop waits on its selector: nothing can ever wake
    * it (see deadlock-watch.ts). The run stops with an error that says what every task waits on.
@@ -1019,7 +1025,6 @@ export class EventLoop {
 
   #wakeSelector(): void {
     if (!this.#waiting) return;
-    _unwatchWait(this);
     this.#waiting = false;
     this.#selector.wake();
   }

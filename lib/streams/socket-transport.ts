@@ -157,8 +157,13 @@ export class SocketTransport implements Transport {
       throw new InvalidStateError(`write() was called on a transport that is ${this.#closing ? "closing" : "half-closed (writeEof)"}`);
     }
     if (data.length === 0) return;
-    this.#socket.write(data, this.#afterWrite);
-    if (!this.#writePaused && this.#socket.writableLength > this.#high) {
+    const socket = this.#socket;
+    // Only a write that takes the queue above the low mark needs to say when it is done: the
+    // queue can only come back down to the mark through such writes completing. A write the
+    // kernel takes at once (an echo, a request) costs no callback.
+    if (socket.writableLength + data.length > this.#low) socket.write(data, this.#afterWrite);
+    else socket.write(data, noCallback);
+    if (!this.#writePaused && socket.writableLength > this.#high) {
       this.#writePaused = true;
       this.#protocol.pauseWriting();
     }
@@ -227,13 +232,14 @@ export class SocketTransport implements Transport {
   /** The selector reported the socket readable: hand Node's buffer to the protocol. */
   readonly #onReadable = (): void => {
     const socket = this.#socket;
-    // dataReceived() may pause reading (the reader's buffer is full): stop then.
-    while (this.#reading) {
-      const chunk = socket.read();
-      if (chunk === null) break;
+    // read() takes all Node holds. What comes after it (more bytes, the end) makes the socket
+    // readable again: level-triggered, the selector calls back on a later pass.
+    const chunk = socket.read();
+    if (chunk !== null) {
       this.#protocol.dataReceived(chunk);
+      return;
     }
-    if (!this.#reading) return;
+    if (!this.#reading) return; // the socket closed in read(): the close event told the protocol
     if (socket.readableEnded) {
       this.#stopReading();
       this.#eofReceived = true;
@@ -268,6 +274,10 @@ export class SocketTransport implements Transport {
     this.#socket.on("error", ignoreError);
     this.#protocol.connectionLost(this.#error);
   };
+}
+
+function noCallback(): void {
+  // A write that could not take the queue above the low mark: nothing to check when it is done.
 }
 
 function ignoreError(): void {

@@ -79,6 +79,11 @@ export class _StreamProtocol implements Protocol {
     this.#drainWaiters.wakeAll(WOKEN);
   }
 
+  /** True when `drain()` would return at once, without an error. */
+  get drained(): boolean {
+    return (!this.#writePaused || this.#lost) && this.#lostError === undefined;
+  }
+
   /** Waits while writing is paused; throws if the connection was lost with an error. */
   *drain(): Generator<Instruction, void, unknown> {
     if (this.#lostError !== undefined) throw brokenBy(this.#lostError, "drain(): the connection");

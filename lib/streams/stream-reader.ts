@@ -12,7 +12,7 @@
  */
 
 import { InvalidStateError } from "../core/errors.js";
-import { suspend } from "../core/instruction.js";
+import { SuspendInstruction } from "../core/instruction.js";
 import type { Instruction, Wait } from "../core/instruction.js";
 import type { Waiter } from "../core/waiter.js";
 import { describeReceived } from "../core/received.js";
@@ -84,8 +84,8 @@ export class StreamReader {
   #waiter: Waiter<void> | undefined;
   #transport: ReadTransport | undefined;
   #paused = false;
-  /** The one Wait object readers park on (made on first use). */
-  #wait: Wait<void> | undefined;
+  /** The one instruction readers park with (made on first use): no allocation per wait. */
+  #park: SuspendInstruction | undefined;
 
   /** @param options - see {@link StreamReaderOptions}. */
   constructor(options: StreamReaderOptions = {}) {
@@ -116,7 +116,9 @@ export class StreamReader {
   }
 
   /**
-   * Adds bytes (a string is UTF-8 encoded); wakes a waiting reader.
+   * Adds bytes (a string is UTF-8 encoded); wakes a waiting reader. The reader may keep
+   * `data` as it is, without a copy, and hand it to a read: do not change its bytes afterwards
+   * (as with Node's `stream.push()`).
    *
    * @throws {@link InvalidStateError} after `feedEof()`; `TypeError` for anything but bytes or a string.
    * @example
@@ -201,7 +203,7 @@ export class StreamReader {
     }
     this.#throwIfFailed();
     while (this.#buffer.length === 0 && !this.#eof) {
-      yield* this.#waitForData("read()");
+      yield this.#parkForData("read()");
       this.#throwIfFailed();
     }
     return this.#take(Math.min(n, this.#buffer.length));
@@ -225,7 +227,7 @@ export class StreamReader {
     if (n === 0) return EMPTY;
     while (this.#buffer.length < n) {
       if (this.#eof) throw new IncompleteReadError(this.#take(this.#buffer.length), n);
-      yield* this.#waitForData("readExactly()");
+      yield this.#parkForData("readExactly()");
       this.#throwIfFailed();
     }
     return this.#take(n);
@@ -261,7 +263,7 @@ export class StreamReader {
         throw new LimitOverrunError(`readUntil() read ${offset} bytes without the separator, over the limit of ${this.#limit}`, offset);
       }
       if (this.#eof) throw new IncompleteReadError(this.#take(this.#buffer.length), undefined);
-      yield* this.#waitForData("readUntil()");
+      yield this.#parkForData("readUntil()");
     }
   }
 
@@ -314,13 +316,14 @@ export class StreamReader {
     waiter?.wake(undefined);
   }
 
-  *#waitForData(where: string): Generator<Instruction, void, unknown> {
+  /** The instruction that parks the reading task until data comes (checked and prepared). */
+  #parkForData(where: string): SuspendInstruction {
     if (this.#waiter !== undefined) {
       throw new InvalidStateError(`${where} was called while another task waits to read from this stream: one reader at a time`);
     }
     // A full buffer that does not hold what this read needs must not stay paused.
     if (this.#paused) this.#resume();
-    yield* suspend<void>((this.#wait ??= this.#makeWait()));
+    return (this.#park ??= new SuspendInstruction(this.#makeWait()));
   }
 
   #makeWait(): Wait<void> {

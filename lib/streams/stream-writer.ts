@@ -102,6 +102,7 @@ export class StreamWriter {
   *drain(): Generator<Instruction, void, unknown> {
     const readerError = this.#reader?.exception();
     if (readerError !== undefined) throw readerError;
+    if (this.#protocol.drained) return; // the common case: no second generator
     yield* this.#protocol.drain();
   }
 
