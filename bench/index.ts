@@ -27,6 +27,7 @@ const MODULES: readonly RowModule[] = [
   await import("./rows/queue.js"),
   await import("./rows/hosting.js"),
   await import("./rows/executors.js"),
+  await import("./rows/streams.js"),
 ];
 
 const { values } = parseArgs({

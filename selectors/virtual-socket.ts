@@ -8,7 +8,14 @@
 
 import { VirtualFile } from "./virtual-file.js";
 
-/** Options of {@link VirtualSocket.pair}. */
+/**
+ * Options of {@link VirtualSocket.pair}.
+ *
+ * @example
+ * ```ts
+ * const [client, server] = VirtualSocket.pair({ bufferSize: 1024 }); // a slow network
+ * ```
+ */
 export interface VirtualSocketPairOptions {
   /**
    * How many bytes each side's receive buffer holds (the kernel's socket buffer, in real
@@ -17,7 +24,6 @@ export interface VirtualSocketPairOptions {
    */
   readonly bufferSize?: number;
 }
-
 
 /** A queued write: the bytes, and the callback to run once the peer's buffer took them. */
 interface PendingWrite {

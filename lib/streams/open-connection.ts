@@ -144,6 +144,8 @@ export function* openUnixConnection(path: string, options: OpenConnectionOptions
  * time, anything of the {@link TransportSocket} shape) in a reader and writer. The streams own
  * the socket from then on: closing the writer closes it.
  *
+ * **Cancellation:** it does not suspend, so it is never cancelled.
+ *
  * @param socket - a connected socket; for half-close, one made with `allowHalfOpen: true`.
  * @param options - see {@link OpenStreamsOptions}.
  * @example

@@ -100,8 +100,8 @@ export class StreamWriter {
    * ```
    */
   *drain(): Generator<Instruction, void, unknown> {
-    const readerError = this.#reader?.exception();
-    if (readerError !== undefined) throw readerError;
+    const reader = this.#reader;
+    if (reader !== undefined && reader.exception() !== undefined) throw reader.exception();
     if (this.#protocol.drained) return; // the common case: no second generator
     yield* this.#protocol.drain();
   }
