@@ -706,6 +706,14 @@ export class EventLoop {
     return this.#ready.length;
   }
 
+  /**
+   * @internal Ready entries that will still do something: not the callbacks cancelled after
+   * they were queued (an I/O callback queued in the pass that closed its socket).
+   */
+  _liveReadyCount(): number {
+    return this.#ready.count((entry) => !(entry instanceof Handle && entry.cancelled()));
+  }
+
   /** @internal The pending tasks. */
   _pendingTasks(): Set<Task<unknown>> {
     const tasks = new Set<Task<unknown>>();

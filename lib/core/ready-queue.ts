@@ -73,6 +73,13 @@ export class ReadyQueue {
     return 0;
   }
 
+  /** The entries `keep` accepts (for diagnostics and tests; walks the queue). */
+  count(keep: (entry: Runnable) => boolean): number {
+    let kept = 0;
+    for (let at = this.#head; at < this.#tail; at++) if (keep(this.#items[at & this.#mask] as Runnable)) kept++;
+    return kept;
+  }
+
   /** Removes and returns the first entry. */
   shift(): Runnable | undefined {
     if (this.#head === this.#tail) return undefined;

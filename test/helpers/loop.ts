@@ -12,7 +12,7 @@ export function leftovers(loop: EventLoop, exceptTasks = 0): Record<string, numb
   return {
     tasks: loop._pendingTaskCount() - exceptTasks,
     timers: loop._liveTimerCount(),
-    ready: loop._readyCount(),
+    ready: loop._liveReadyCount(),
     registrations: loop.selector.getMap().size,
   };
 }
