@@ -62,8 +62,9 @@ export type { ConnectionHandler, StartServerOptions } from "./streams/server.js"
 export { SocketTransport } from "./streams/socket-transport.js";
 export type { SocketTransportOptions, TransportSocket } from "./streams/socket-transport.js";
 export type { Protocol, Transport } from "./streams/transport.js";
+export type { SocketAddress, TlsConnectOptions, TlsCredential, TlsServerOptions } from "./streams/socket-types.js";
 export { createSubprocessExec, Process } from "./streams/subprocess.js";
-export type { StdioOption, SubprocessOptions } from "./streams/subprocess.js";
+export type { FileUrl, StdioOption, SubprocessOptions } from "./streams/subprocess.js";
 
 // Structured concurrency (gather, gatherSettled, race, wait, asCompleted, taskGroup):
 export { gather } from "./structured/gather.js";

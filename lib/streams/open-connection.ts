@@ -16,6 +16,7 @@ import { _wrapSocket } from "./wrap-socket.js";
 import { _checkHost, _checkPath, _checkPort, _checkStreamOptions } from "./stream-options.js";
 import { _socketExtraInfo } from "./extra-info.js";
 import { _waitForEvent } from "./wait-for-event.js";
+import type { TlsConnectOptions } from "./socket-types.js";
 
 /**
  * Options of {@link openConnection} and {@link openUnixConnection}.
@@ -33,7 +34,7 @@ export interface OpenConnectionOptions {
    * system's CAs and the host name, with SNI), or Node's `tls.connect()` options (`ca`,
    * `servername`, `rejectUnauthorized` ...). Default: no TLS.
    */
-  readonly tls?: boolean | tls.ConnectionOptions;
+  readonly tls?: boolean | TlsConnectOptions;
 }
 
 /**
@@ -101,7 +102,7 @@ export function* openConnection(
     socket = net.connect({ host, port, allowHalfOpen: true, noDelay: true });
     yield* _waitForEvent(socket, "connect", `openConnection(${host}:${port})`, () => socket.destroy());
   } else {
-    const tlsOptions = tlsOption === true ? {} : tlsOption;
+    const tlsOptions = (tlsOption === true ? {} : tlsOption) as tls.ConnectionOptions;
     const servername = tlsOptions.servername ?? (net.isIP(host) === 0 ? host : undefined);
     socket = tls.connect({ ...tlsOptions, host, port, servername });
     socket.setNoDelay(true);
@@ -133,7 +134,7 @@ export function* openUnixConnection(path: string, options: OpenConnectionOptions
     socket = net.connect({ path, allowHalfOpen: true });
     yield* _waitForEvent(socket, "connect", `openUnixConnection(${path})`, () => socket.destroy());
   } else {
-    socket = tls.connect({ ...(tlsOption === true ? {} : tlsOption), path });
+    socket = tls.connect({ ...((tlsOption === true ? {} : tlsOption) as tls.ConnectionOptions), path });
     yield* _waitForEvent(socket, "secureConnect", `openUnixConnection(${path}, TLS)`, () => socket.destroy());
   }
   return _wrapSocket(loop, socket, options.limit, _socketExtraInfo(socket, path), !(socket instanceof tls.TLSSocket));

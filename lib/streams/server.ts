@@ -13,7 +13,6 @@
  * @module
  */
 
-import type { AddressInfo } from "node:net";
 import net from "node:net";
 import tls from "node:tls";
 import { lstatSync, rmSync } from "node:fs";
@@ -34,6 +33,7 @@ import type { StreamReader } from "./stream-reader.js";
 import type { StreamWriter } from "./stream-writer.js";
 import { _waitForEvent } from "./wait-for-event.js";
 import { _wrapSocket } from "./wrap-socket.js";
+import type { SocketAddress, TlsServerOptions } from "./socket-types.js";
 
 /**
  * What runs for each connection: it reads and writes, and the connection is closed when it
@@ -62,7 +62,7 @@ export interface StartServerOptions {
   /** The length of the kernel's queue of connections not yet accepted. Default Node's (511). */
   readonly backlog?: number;
   /** Node's `tls.createServer()` options (`key`, `cert` ...) to serve TLS. Default: no TLS. */
-  readonly tls?: tls.TlsOptions;
+  readonly tls?: TlsServerOptions;
 }
 
 const SERVER_OPTIONS = { limit: "limit", backlog: "backlog", tls: "tls" } as const;
@@ -90,7 +90,7 @@ export class Server {
   readonly #closedWaiters = new WaitQueue<typeof WOKEN>();
   #closedWait: Wait<typeof WOKEN> | undefined;
   #serving = true;
-  #address: AddressInfo | string;
+  #address: SocketAddress | string;
 
   /** @internal Made by `startServer()` and `startUnixServer()`, once listening. */
   constructor(loop: EventLoop, server: net.Server, handler: ConnectionHandler, limit: number | undefined, unixPath: string | undefined) {
@@ -112,10 +112,10 @@ export class Server {
    *
    * @example
    * ```ts
-   * const { port } = server.address() as AddressInfo;
+   * const { port } = server.address() as SocketAddress;
    * ```
    */
-  address(): AddressInfo | string {
+  address(): SocketAddress | string {
     return this.#address;
   }
 
@@ -366,8 +366,10 @@ export function* startUnixServer(
   return new Server(loop, server, handler, options.limit, path);
 }
 
-function makeServer(tlsOptions: tls.TlsOptions | undefined): net.Server {
-  return tlsOptions === undefined ? net.createServer({ allowHalfOpen: true }) : tls.createServer({ ...tlsOptions, allowHalfOpen: false });
+function makeServer(tlsOptions: TlsServerOptions | undefined): net.Server {
+  return tlsOptions === undefined
+    ? net.createServer({ allowHalfOpen: true })
+    : tls.createServer({ ...(tlsOptions as tls.TlsOptions), allowHalfOpen: false });
 }
 
 function checkHandler(where: string, handler: unknown): void {

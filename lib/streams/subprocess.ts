@@ -69,6 +69,19 @@ import { _waitForEvent } from "./wait-for-event.js";
 export type StdioOption = "pipe" | "inherit" | "ignore";
 
 /**
+ * A `file:` URL (Node's or the web's `URL`), as {@link SubprocessOptions.cwd} takes it.
+ *
+ * @example
+ * ```ts
+ * const here: FileUrl = new URL(".", import.meta.url);
+ * ```
+ */
+export interface FileUrl {
+  /** The whole URL (`file:///home/me/project/`). */
+  readonly href: string;
+}
+
+/**
  * Options of {@link createSubprocessExec}.
  *
  * @example
@@ -88,8 +101,8 @@ export interface SubprocessOptions {
    * null. Default `"inherit"`.
    */
   readonly stderr?: StdioOption | "stdout";
-  /** The child's working directory. Default: this process's. */
-  readonly cwd?: string | URL;
+  /** The child's working directory: a path, or a `file:` URL (a `URL`). Default: this process's. */
+  readonly cwd?: string | FileUrl;
   /**
    * The child's whole environment (it replaces this process's: spread `process.env` into it
    * to add to it). Keys whose value is `undefined` are left out. Default: this process's.
@@ -270,7 +283,7 @@ export class Process {
    * yield* proc.wait(); // -2, unless the child handles SIGINT
    * ```
    */
-  sendSignal(signal: NodeJS.Signals | number): void {
+  sendSignal(signal: string | number): void {
     checkSignal(signal);
     if (this.#returncode !== null) return;
     let failure: Error | undefined;
@@ -280,7 +293,7 @@ export class Process {
     // ChildProcess.kill() reports a refused signal with a synchronous `error` event.
     this.#child.on("error", onError);
     try {
-      this.#child.kill(signal);
+      this.#child.kill(signal as NodeJS.Signals | number); // checked above
     } finally {
       this.#child.off("error", onError);
     }
@@ -358,7 +371,7 @@ export function* createSubprocessExec(
   const { stdin = "inherit", stdout = "inherit", stderr = "inherit", cwd, env, limit } = options;
   const stderrToStdout = stderr === "stdout";
   const spawnOptions: SpawnOptions = { stdio: [stdin, stdout, stderrToStdout ? mergedStderr(stdout) : stderr], shell: false };
-  if (cwd !== undefined) spawnOptions.cwd = cwd;
+  if (cwd !== undefined) spawnOptions.cwd = cwd as string | URL; // a URL, checked with instanceof
   if (env !== undefined) spawnOptions.env = env;
   const child = spawn(program, args, spawnOptions);
   // An `error` event with no listener would crash Node: the spawn's is thrown below, a
