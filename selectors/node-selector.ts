@@ -35,6 +35,9 @@ interface NodeStreamLike {
 
 /** Per-registration state: the stream's listeners and a one-shot `readable` pulse. */
 interface Watch {
+  readonly key: SelectorKey;
+  /** The answers `select()` gives for this key, by mask (made once: no tuple per report). */
+  readonly answers: ReadonlyArray<readonly [SelectorKey, number]>;
   readonly listener: () => void;
   readonly pulse: () => void;
   // A `readable` event was seen and not yet reported: Node emits it at end of stream with an
@@ -61,8 +64,8 @@ export class NodeSelector extends BaseSelector {
   #answerQueued = false; // a setImmediate will end the pending select with what is ready
   #hostTimer: NodeJS.Timeout | undefined;
   #hostTimerDeadline = Number.NaN;
-  // Keys that may be ready: touched by a stream event, or ready at the last select.
-  #candidates = new Set<SelectorKey>();
+  // Registrations that may be ready: touched by a stream event, or ready at the last select.
+  #candidates = new Set<Watch>();
   #watches = new Map<object, Watch>();
 
   /** Milliseconds from `performance.now()`. */
@@ -115,12 +118,18 @@ export class NodeSelector extends BaseSelector {
   protected watch(key: SelectorKey): void {
     const old = this.#watches.get(key.fileobj);
     if (old !== undefined) this.#detach(key.fileobj, old);
-    for (const candidate of this.#candidates) if (candidate.fileobj === key.fileobj) this.#candidates.delete(candidate);
     const watch: Watch = {
-      listener: () => this.#touch(key.fileobj),
+      key,
+      answers: [
+        [key, 0],
+        [key, EVENT_READ],
+        [key, EVENT_WRITE],
+        [key, EVENT_READ | EVENT_WRITE],
+      ],
+      listener: () => this.#touch(watch),
       pulse: () => {
         watch.pulsed = true;
-        this.#touch(key.fileobj);
+        this.#touch(watch);
       },
       pulsed: false,
     };
@@ -128,13 +137,12 @@ export class NodeSelector extends BaseSelector {
     if ((key.events & EVENT_READ) !== 0) stream.on("readable", watch.pulse);
     for (const event of STREAM_EVENTS) stream.on(event, watch.listener);
     this.#watches.set(key.fileobj, watch);
-    this.#candidates.add(key); // it may be ready already
+    this.#candidates.add(watch); // it may be ready already
   }
 
   protected unwatch(key: SelectorKey): void {
     const watch = this.#watches.get(key.fileobj);
     if (watch !== undefined) this.#detach(key.fileobj, watch);
-    this.#candidates.delete(key);
   }
 
   #detach(fileobj: object, watch: Watch): void {
@@ -142,12 +150,11 @@ export class NodeSelector extends BaseSelector {
     stream.off("readable", watch.pulse);
     for (const event of STREAM_EVENTS) stream.off(event, watch.listener);
     this.#watches.delete(fileobj);
+    this.#candidates.delete(watch);
   }
 
-  #touch(fileobj: object): void {
-    const key = this.getKey(fileobj);
-    if (key === undefined) return;
-    this.#candidates.add(key);
+  #touch(watch: Watch): void {
+    this.#candidates.add(watch);
     // Answer once per turn of Node's loop, after every socket it found ready has reported
     // (its check phase), as epoll_wait answers with all the ready descriptors at once: with 50
     // busy sockets, one pass of our loop serves them all instead of one pass each.
@@ -165,22 +172,21 @@ export class NodeSelector extends BaseSelector {
   #collect(): SelectResult {
     if (this.#candidates.size === 0) return NOTHING_READY;
     let events: Array<readonly [SelectorKey, number]> | undefined;
-    for (const key of this.#candidates) {
-      const mask = this.#readyMask(key);
-      if (mask === 0) this.#candidates.delete(key);
-      else (events ??= []).push([key, mask]);
+    for (const watch of this.#candidates) {
+      const mask = this.#readyMask(watch);
+      if (mask === 0) this.#candidates.delete(watch);
+      else (events ??= []).push(watch.answers[mask] as readonly [SelectorKey, number]);
     }
     return events ?? NOTHING_READY;
   }
 
-  #readyMask(key: SelectorKey): number {
+  #readyMask(watch: Watch): number {
+    const key = watch.key;
     const stream = key.fileobj as NodeStreamLike;
-    const watch = this.#watches.get(key.fileobj);
     let mask = 0;
     if ((key.events & EVENT_READ) !== 0) {
-      const readable =
-        (stream.readableLength ?? 0) > 0 || stream.readableEnded === true || stream.destroyed === true || watch?.pulsed === true;
-      if (watch !== undefined) watch.pulsed = false;
+      const readable = (stream.readableLength ?? 0) > 0 || stream.readableEnded === true || stream.destroyed === true || watch.pulsed;
+      watch.pulsed = false;
       if (readable) mask |= EVENT_READ;
     }
     if ((key.events & EVENT_WRITE) !== 0) {
