@@ -41,7 +41,7 @@ export abstract class BaseSelector implements Selector {
 
   /** Throws `TypeError` when this selector cannot watch `fileobj`. */
   protected abstract checkFileObject(fileobj: object): void;
-  /** Called after a registration is added or changed. */
+  /** Called after a registration is added or changed; a throw undoes the change. */
   protected abstract watch(key: SelectorKey): void;
   /** Called after a registration is removed. */
   protected abstract unwatch(key: SelectorKey): void;
@@ -69,7 +69,12 @@ export abstract class BaseSelector implements Selector {
     }
     const key: SelectorKey<D> = { fileobj, fd: fileDescriptor(fileobj), events, data: data as D };
     this.#keys.set(fileobj, key);
-    this.watch(key);
+    try {
+      this.watch(key);
+    } catch (error) {
+      this.#keys.delete(fileobj); // a registration the host refuses is not kept
+      throw error;
+    }
     return key;
   }
 
@@ -87,7 +92,12 @@ export abstract class BaseSelector implements Selector {
     checkEvents("modify", events);
     const key: SelectorKey<D> = { fileobj, fd: old.fd, events, data: data as D };
     this.#keys.set(fileobj, key);
-    this.watch(key);
+    try {
+      this.watch(key);
+    } catch (error) {
+      this.#keys.set(fileobj, old); // a change the host refuses leaves the registration as it was
+      throw error;
+    }
     return key;
   }
 

@@ -12,3 +12,6 @@ export { VirtualSelector } from "./virtual-selector.js";
 export { VirtualFile } from "./virtual-file.js";
 export { VirtualSocket } from "./virtual-socket.js";
 export type { VirtualSocketPairOptions } from "./virtual-socket.js";
+export { NativeSelector } from "./native-selector.js";
+export { NativeSocket } from "./native-socket.js";
+export type { NativeSocketAddress, SystemError } from "./native-socket.js";

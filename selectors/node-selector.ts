@@ -20,6 +20,7 @@
 
 import { performance } from "node:perf_hooks";
 import { BaseSelector, describeValue, NOTHING_READY } from "./base-selector.js";
+import { _HostTimer } from "./host-timer.js";
 import { EVENT_READ, EVENT_WRITE } from "./selector.js";
 import type { SelectorKey, SelectResult } from "./selector.js";
 
@@ -47,9 +48,6 @@ interface Watch {
 
 const STREAM_EVENTS = ["end", "close", "error", "drain", "finish"] as const;
 
-/** The longest delay Node's setTimeout accepts. */
-const MAX_HOST_DELAY_MS = 2 ** 31 - 1;
-
 /**
  * A selector on real time (`performance.now()`), waiting through Node's event loop.
  *
@@ -62,8 +60,7 @@ export class NodeSelector extends BaseSelector {
   #resolveWait: ((events: SelectResult) => void) | undefined;
   #woken = false;
   #answerQueued = false; // a setImmediate will end the pending select with what is ready
-  #hostTimer: NodeJS.Timeout | undefined;
-  #hostTimerDeadline = Number.NaN;
+  readonly #hostTimer = new _HostTimer(() => this.#finishWait());
   // Registrations that may be ready: touched by a stream event, or ready at the last select.
   #candidates = new Set<Watch>();
   #watches = new Map<object, Watch>();
@@ -86,7 +83,10 @@ export class NodeSelector extends BaseSelector {
     }
     return new Promise((resolve) => {
       this.#resolveWait = resolve;
-      if (timeoutMs !== null) this.#armHostTimer(this.time() + timeoutMs);
+      if (timeoutMs !== null) {
+        const now = this.time();
+        this.#hostTimer.arm(now + timeoutMs, now);
+      }
     });
   }
 
@@ -99,7 +99,7 @@ export class NodeSelector extends BaseSelector {
   /** Clears the host timer and every stream listener. */
   override close(): void {
     super.close();
-    this.#clearHostTimer();
+    this.#hostTimer.clear();
     this.#candidates.clear();
     const resolve = this.#resolveWait;
     this.#resolveWait = undefined;
@@ -200,35 +200,8 @@ export class NodeSelector extends BaseSelector {
     const resolve = this.#resolveWait;
     if (resolve === undefined) return;
     this.#resolveWait = undefined;
-    this.#hostTimer?.unref(); // armed for a deadline that may come back; must not hold the process
+    this.#hostTimer.unref(); // armed for a deadline that may come back; must not hold the process
     resolve(this.#collect());
-  }
-
-  #armHostTimer(deadline: number): void {
-    // Keep the armed timer when the deadline did not move (within the host's 1 ms grain): the
-    // loop recomputes the same deadline on every pass, and re-arming costs a libuv call.
-    if (this.#hostTimer !== undefined && Math.abs(this.#hostTimerDeadline - deadline) < 1) {
-      this.#hostTimer.ref();
-      return;
-    }
-    this.#clearHostTimer();
-    this.#hostTimerDeadline = deadline;
-    // Node rounds to whole ms and may fire up to 1 ms early; the loop then waits again.
-    // Node caps delays at 2^31 - 1 ms (about 24.8 days) and turns larger ones into 1 ms: cap
-    // them ourselves; waking early just makes the loop wait again.
-    this.#hostTimer = setTimeout(this.#onHostTimer, Math.min(MAX_HOST_DELAY_MS, Math.max(1, Math.ceil(deadline - this.time()))));
-  }
-
-  readonly #onHostTimer = (): void => {
-    this.#hostTimer = undefined;
-    this.#hostTimerDeadline = Number.NaN;
-    this.#finishWait();
-  };
-
-  #clearHostTimer(): void {
-    if (this.#hostTimer !== undefined) clearTimeout(this.#hostTimer);
-    this.#hostTimer = undefined;
-    this.#hostTimerDeadline = Number.NaN;
   }
 }
 

@@ -1,0 +1,208 @@
+/**
+ * `NativeSelector`: the selector over epoll (Linux), through the native addon of `native/`.
+ *
+ * The problem: JavaScript cannot block in `epoll_wait` without freezing Node, and a thread
+ * that blocks there for us costs two hops per event.
+ *
+ * The solution (research: shared/notes/native-selector-research.md): one epoll descriptor per
+ * selector, itself watched by one libuv poll handle on Node's own loop (an epoll descriptor is
+ * readable while anything in its set is ready). `select(0)` is a synchronous
+ * `epoll_wait(…, 0)`; a longer `select` starts the poll handle and returns a Promise settled by
+ * the first of the handle's callback, the host timer, or `wake()`, and stops the handle again
+ * (level-triggered, a handle left running would fire on every turn of Node's loop).
+ *
+ * File objects are `NativeSocket`s (or any object with a numeric `fd` the caller owns).
+ * Readiness is epoll's, level-triggered; `EPOLLERR` and `EPOLLHUP` count as both readable and
+ * writable (limited to what is registered), as Python's `EpollSelector` does, so a reader or
+ * writer finds out. Readiness can be stale: a `recv` may still say `EAGAIN`.
+ *
+ * Invariants: `#keys[fd]` is the registration of every fd in the epoll set, and only those;
+ * the poll handle runs exactly while a `select` Promise is pending.
+ *
+ * @module
+ */
+
+import { performance } from "node:perf_hooks";
+import { BaseSelector, describeValue, NOTHING_READY } from "./base-selector.js";
+import { _HostTimer } from "./host-timer.js";
+import { _loadNativeBinding } from "./native-binding.js";
+import type { _NativeBinding } from "./native-binding.js";
+import { NativeSocket, _systemError } from "./native-socket.js";
+import { EVENT_READ, EVENT_WRITE } from "./selector.js";
+import type { SelectorKey, SelectResult } from "./selector.js";
+
+const EPOLL_CTL_ADD = 1;
+const EPOLL_CTL_DEL = 2;
+const EPOLL_CTL_MOD = 3;
+const EPOLLIN = 0x001;
+const EPOLLOUT = 0x004;
+const EPOLLERR = 0x008;
+const EPOLLHUP = 0x010;
+const EPOLLRDHUP = 0x2000;
+
+/** How many ready descriptors one `select` reports at most (the rest on the next). */
+const MAX_EVENTS = 256;
+
+/**
+ * A selector on real time over Linux's epoll, through yieldio's native addon.
+ *
+ * @example
+ * ```ts
+ * if (NativeSelector.isAvailable()) await run(main(), { selector: new NativeSelector() });
+ * ```
+ */
+export class NativeSelector extends BaseSelector {
+  readonly #native: _NativeBinding;
+  readonly #epfd: number;
+  readonly #watcher: object;
+  readonly #events = new Int32Array(2 * MAX_EVENTS);
+  readonly #keys: Array<SelectorKey | undefined> = [];
+  readonly #hostTimer = new _HostTimer(() => this.#finishWait());
+  #resolveWait: ((events: SelectResult) => void) | undefined;
+  #woken = false;
+
+  /**
+   * @throws `Error` when the addon cannot be had (not Linux, or not built): see
+   *   {@link NativeSelector.isAvailable}.
+   */
+  constructor() {
+    super();
+    const loaded = _loadNativeBinding();
+    if ("error" in loaded) throw loaded.error;
+    this.#native = loaded.binding;
+    const epfd = this.#native.epollCreate();
+    if (epfd < 0) throw _systemError(epfd, "epoll_create1");
+    this.#epfd = epfd;
+    this.#watcher = this.#native.watcherCreate(epfd, this.#onPoll);
+  }
+
+  /**
+   * Whether the addon loads here (Linux, and a binary built for this Node).
+   *
+   * @example
+   * ```ts
+   * const selector = NativeSelector.isAvailable() ? new NativeSelector() : new NodeSelector();
+   * ```
+   */
+  static isAvailable(): boolean {
+    return !("error" in _loadNativeBinding());
+  }
+
+  /** Milliseconds from `performance.now()`. */
+  time(): number {
+    return performance.now();
+  }
+
+  /**
+   * Reports ready sockets; otherwise waits through Node for up to `timeoutMs` (`null`: no limit).
+   *
+   * @param timeoutMs - the longest wait, in milliseconds; `0`: do not wait; `null`: no limit.
+   */
+  select(timeoutMs: number | null): SelectResult | Promise<SelectResult> {
+    const events = this.#poll();
+    if (events !== NOTHING_READY || this.#woken || timeoutMs === 0 || this.isClosed()) {
+      this.#woken = false;
+      return events;
+    }
+    return new Promise((resolve) => {
+      this.#resolveWait = resolve;
+      this.#native.watcherStart(this.#watcher);
+      if (timeoutMs !== null) {
+        const now = this.time();
+        this.#hostTimer.arm(now + timeoutMs, now);
+      }
+    });
+  }
+
+  /** Ends a pending `select()`, or makes the next one return at once. */
+  wake(): void {
+    if (this.#resolveWait === undefined) this.#woken = true;
+    else this.#finishWait();
+  }
+
+  /** Closes the epoll descriptor and the poll handle; the sockets stay open (they are the caller's). */
+  override close(): void {
+    if (this.isClosed()) return;
+    super.close();
+    this.#hostTimer.clear();
+    this.#native.watcherClose(this.#watcher);
+    this.#native.close(this.#epfd);
+    const resolve = this.#resolveWait;
+    this.#resolveWait = undefined;
+    resolve?.(NOTHING_READY);
+  }
+
+  protected checkFileObject(fileobj: object): void {
+    const fd = (fileobj as { fd?: unknown }).fd;
+    if (typeof fd !== "number" || !Number.isInteger(fd) || fd < 0) {
+      throw new TypeError(
+        `NativeSelector can only watch sockets with a file descriptor (a NativeSocket): received ${describeValue(fileobj)}`,
+      );
+    }
+    if (fileobj instanceof NativeSocket && fileobj.closed) throw new TypeError(`NativeSelector was given a closed socket (fd ${fd})`);
+    const other = this.#keys[fd];
+    if (other !== undefined && other.fileobj !== fileobj) {
+      throw new RangeError(`NativeSelector was given a second object for fd ${fd}, which is registered already`);
+    }
+  }
+
+  protected watch(key: SelectorKey): void {
+    const registered = this.#keys[key.fd] !== undefined;
+    const result = this.#native.epollCtl(this.#epfd, registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, key.fd, epollEvents(key.events));
+    if (result < 0) throw _systemError(result, "epoll_ctl");
+    this.#keys[key.fd] = key;
+    if (!registered && key.fileobj instanceof NativeSocket) key.fileobj._registrations++;
+  }
+
+  protected unwatch(key: SelectorKey): void {
+    if (this.#keys[key.fd] === undefined) return;
+    this.#keys[key.fd] = undefined;
+    if (key.fileobj instanceof NativeSocket) key.fileobj._registrations--;
+    // Always remove before the socket is closed: the kernel keeps an fd in the set while any
+    // duplicate of it is open. A socket closed behind our back is already gone (EBADF).
+    this.#native.epollCtl(this.#epfd, EPOLL_CTL_DEL, key.fd, 0);
+  }
+
+  /** `epoll_wait(…, 0)`: the ready registrations, with what they are ready for. */
+  #poll(): SelectResult {
+    if (this.isClosed()) return NOTHING_READY;
+    const count = this.#native.epollWait(this.#epfd, this.#events, 0);
+    if (count <= 0) {
+      if (count < 0) throw _systemError(count, "epoll_wait");
+      return NOTHING_READY;
+    }
+    const ready: Array<readonly [SelectorKey, number]> = [];
+    const events = this.#events;
+    for (let index = 0; index < count; index++) {
+      const key = this.#keys[events[2 * index] as number];
+      if (key === undefined) continue;
+      const mask = selectorEvents(events[2 * index + 1] as number) & key.events;
+      if (mask !== 0) ready.push([key, mask]);
+    }
+    return ready.length === 0 ? NOTHING_READY : ready;
+  }
+
+  readonly #onPoll = (): void => {
+    this.#finishWait();
+  };
+
+  #finishWait(): void {
+    const resolve = this.#resolveWait;
+    if (resolve === undefined) return;
+    this.#resolveWait = undefined;
+    this.#native.watcherStop(this.#watcher); // level-triggered: left running, it would fire on every turn
+    this.#hostTimer.unref(); // armed for a deadline that may come back; must not hold the process
+    resolve(this.#poll());
+  }
+}
+
+function epollEvents(events: number): number {
+  return ((events & EVENT_READ) !== 0 ? EPOLLIN | EPOLLRDHUP : 0) | ((events & EVENT_WRITE) !== 0 ? EPOLLOUT : 0);
+}
+
+function selectorEvents(epoll: number): number {
+  let mask = 0;
+  if ((epoll & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP)) !== 0) mask |= EVENT_READ;
+  if ((epoll & (EPOLLOUT | EPOLLERR | EPOLLHUP)) !== 0) mask |= EVENT_WRITE;
+  return mask;
+}
