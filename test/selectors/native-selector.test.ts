@@ -200,11 +200,7 @@ onLinux("`NativeSocket` behaviour: bad addresses and ports in use are Node-style
   const inUse = t.throws<SystemError>(() => NativeSocket.listenTcp("127.0.0.1", port));
   t.is(inUse.code, "EADDRINUSE");
   t.is(inUse.syscall, "listen");
-  t.is(
-    t.throws<SystemError>(() => NativeSocket.listenTcp("localhost", 0)).code,
-    "EINVAL",
-    "names are resolved in JavaScript, not here",
-  );
+  t.is(t.throws<SystemError>(() => NativeSocket.listenTcp("localhost", 0)).code, "EINVAL", "names are resolved in JavaScript, not here");
   socket.close();
 });
 
