@@ -159,7 +159,7 @@ export class VirtualSocket extends VirtualFile {
       callback?.(errorWithCode("EPIPE", "write EPIPE"));
       return false;
     }
-    this.#outgoing.push({ data: data.slice(), callback });
+    this.#outgoing.push({ data, callback }); // not copied, as Node's sockets: the caller must not change it
     this.#outgoingLength += data.length;
     this.#flush();
     return this.#outgoingLength === 0;

@@ -6,8 +6,8 @@
  * Accepting goes through the selector too: Node accepts into a queue (an object-mode stream)
  * that the loop watches with `addReader()`, and each pass takes what is queued.
  *
- * Invariants: `#connections` holds the task of every handler that has not finished, with its
- * writer; after `close()` the accept queue is unwatched and Node's server stops listening;
+ * Invariants: `#connections` holds, by writer, the task of every connection whose task is not
+ * done (it is removed by the task's done callback); after `close()` the accept queue is unwatched and Node's server stops listening;
  * `#closedWaiters` are woken once the server is closed and `#connections` is empty.
  *
  * @module
@@ -103,6 +103,7 @@ export class Server {
     this.#address = address ?? unixPath ?? "";
     server.on(server instanceof tls.Server ? "secureConnection" : "connection", this.#onConnection);
     server.on("tlsClientError", ignoreClientError);
+    server.on("error", this.#onServerError); // EMFILE ... on accept: reported, not fatal
     loop.addReader(this.#acceptQueue, this.#accept);
   }
 
@@ -249,7 +250,14 @@ export class Server {
   }
 
   readonly #onConnection = (socket: net.Socket): void => {
+    // Node reads the socket from now on: a reset before the transport takes it over must not
+    // be an uncaught 'error'. Node keeps the error (socket.errored) for the transport.
+    socket.on("error", ignoreEarlyError);
     this.#acceptQueue.push(socket);
+  };
+
+  readonly #onServerError = (error: Error): void => {
+    this.#loop.callExceptionHandler({ message: "a server of startServer() failed to accept a connection; it goes on", exception: error });
   };
 
   /** The selector reported queued connections: start a handler for each. */
@@ -265,6 +273,14 @@ export class Server {
       const [reader, writer] = _wrapSocket(this.#loop, socket, this.#limit, extraInfo, !(socket instanceof tls.TLSSocket));
       const task = this.#loop.createTask(this.#serveConnection(reader, writer), { name: `connection from ${describePeer(extraInfo)}` });
       this.#connections.set(writer, task);
+      // The connection is forgotten when its task is done, whichever way: a handler cancelled
+      // before its first step never runs its finally, so the connection is also closed here
+      // (a no-op when the handler closed it).
+      task.addDoneCallback(() => {
+        this.#connections.delete(writer);
+        writer.transport.abort();
+        this.#wakeIfClosed();
+      });
     }
   };
 
@@ -278,12 +294,7 @@ export class Server {
       this.#loop.callExceptionHandler({ message: "a connection handler of startServer() failed; the server goes on", exception: error });
     } finally {
       writer.close();
-      try {
-        yield* writer.waitClosed(); // cancelled, it closes the connection at once
-      } finally {
-        this.#connections.delete(writer);
-        this.#wakeIfClosed();
-      }
+      yield* writer.waitClosed(); // cancelled, it closes the connection at once
     }
   }
 
@@ -390,6 +401,10 @@ function describePeer(extraInfo: Readonly<Record<string, unknown>>): string {
   const peer = extraInfo["peername"] as { address?: string; port?: number } | string | undefined;
   if (typeof peer === "object") return `${peer.address ?? "?"}:${String(peer.port)}`;
   return peer ?? "a Unix socket";
+}
+
+function ignoreEarlyError(): void {
+  // Kept by Node in socket.errored, which the transport reads when it takes the socket over.
 }
 
 function ignoreClientError(): void {

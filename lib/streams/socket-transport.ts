@@ -38,6 +38,8 @@ export interface TransportSocket {
   readonly readableEnded: boolean;
   /** True once the socket was destroyed. */
   readonly destroyed: boolean;
+  /** The error it was destroyed with, if any (Node's `errored`). */
+  readonly errored?: Error | null;
   /** Queues bytes; `callback` runs once they are handed to the operating system. */
   write(data: Uint8Array, callback: (error?: Error | null) => void): boolean;
   /** Bytes queued and not yet handed over. */
@@ -128,6 +130,9 @@ export class SocketTransport implements Transport {
     const direction = options.direction ?? "both";
     this.#readable = direction !== "write";
     this.#writable = direction !== "read";
+    // An error may have come before this transport took the socket over (a reset between
+    // accept and now): Node keeps it.
+    this.#error = socket.errored ?? undefined;
     socket.on("error", this.#onError);
     socket.on("close", this.#onClose);
     protocol.connectionMade(this);

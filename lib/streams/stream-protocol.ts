@@ -65,8 +65,11 @@ export class _StreamProtocol implements Protocol {
       if (error === undefined) reader.feedEof();
       else reader.setException(brokenBy(error, "the connection"));
     }
-    if (error === undefined) this.#drainWaiters.wakeAll(WOKEN);
-    else this.#drainWaiters.failAll(() => brokenBy(error, "drain(): the connection"));
+    if (error !== undefined) this.#drainWaiters.failAll(() => brokenBy(error, "drain(): the connection"));
+    else if (this.#writePaused) {
+      // Lost with bytes still queued (aborted here): they will never be sent.
+      this.#drainWaiters.failAll(() => new BrokenResourceError("drain(): the connection was closed before the queued bytes were sent"));
+    } else this.#drainWaiters.wakeAll(WOKEN);
     this.#closedWaiters.wakeAll(WOKEN);
   }
 

@@ -51,6 +51,8 @@ export class StreamWriter {
 
   /**
    * Queues `data` to send; does not wait. Follow with `yield* drain()` to respect the peer's pace.
+   * The bytes are not copied: do not change `data` until it is sent (as with Node's
+   * `socket.write()`); write a copy of a buffer you reuse.
    *
    * @throws {@link InvalidStateError} after `close()` or `writeEof()`;
    *   {@link BrokenResourceError} when the connection was lost (reset by the peer ...);
@@ -210,6 +212,6 @@ export class StreamWriter {
     if (lostError !== undefined) {
       throw new BrokenResourceError(`${where} was called on a lost connection (${lostError.message})`, { cause: lostError });
     }
-    if (this.#protocol.lost) throw new BrokenResourceError(`${where} was called on a connection the peer closed`);
+    if (this.#protocol.lost) throw new BrokenResourceError(`${where} was called on a closed connection`);
   }
 }

@@ -28,6 +28,10 @@ export function* _waitForEvent(
   let happened = false;
   const onEvent = (): void => {
     detach();
+    // Whatever takes the emitter over next (a transport, a Server) does so when the task
+    // resumes, a pass later: an error in between must not be uncaught. Node keeps it
+    // (`errored`) for the transport; a Server adds its own listener.
+    emitter.on("error", ignoreErrorUntilTakenOver);
     happened = true;
     waiter?.wake(undefined);
   };
@@ -58,4 +62,8 @@ export function* _waitForEvent(
     }
     throw error;
   }
+}
+
+function ignoreErrorUntilTakenOver(): void {
+  // See onEvent: the error is kept by Node, and reported by whoever takes the emitter over.
 }

@@ -15,6 +15,7 @@ import {
   createTask,
   moveOnAfter,
   openConnection,
+  openStreams,
   openUnixConnection,
   startServer,
   startUnixServer,
@@ -482,3 +483,55 @@ test("`BrokenResourceError` behaviour: is exported and carries its cause", (t) =
   t.is(error.name, "BrokenResourceError");
   t.is(error.cause, "why");
 });
+
+test("`openStreams()` behaviour: a socket that failed before the streams took it over gives its error as a BrokenResourceError, not a clean end", async (t) => {
+  const { result } = await runReal(t, function* () {
+    const socket = new net.Socket();
+    socket.on("error", () => undefined); // what the server and the connection functions do until the transport takes over
+    socket.destroy(Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }));
+    const [reader, writer] = yield* openStreams(socket);
+    const read = errorOf(yield* settle(reader.read(10))) as Error;
+    yield* writer.waitClosed();
+    return { name: read.name, code: (read.cause as NodeJS.ErrnoException).code };
+  });
+  t.deepEqual(result, { name: "BrokenResourceError", code: "ECONNRESET" });
+});
+
+test("`startServer()` behaviour: clients that reset right after connecting, while the loop is busy, crash nothing; the server goes on", async (t) => {
+  const { result, reports } = await runReal(
+    t,
+    function* () {
+      let stop = false;
+      const busy = [1, 2, 3].map(() => createTask(spinUntil(() => stop))); // long passes: Node's turn comes between accept and takeover
+      const server = yield* startServer(echoLines, "127.0.0.1", 0);
+      const port = portOf(server);
+      let closed = 0;
+      for (let client = 0; client < 50; client++) {
+        const socket = net.connect(port, "127.0.0.1", () => socket.resetAndDestroy());
+        socket.on("error", () => undefined);
+        socket.on("close", () => closed++);
+      }
+      yield* until(() => closed === 50, "the 50 resetting clients to close");
+      const [reader, writer] = yield* openConnection("127.0.0.1", port);
+      const answer = yield* ask(reader, writer, "still serving");
+      stop = true;
+      for (const task of busy) yield* task;
+      yield* closeWriter(writer);
+      yield* closeServer(server);
+      return answer;
+    },
+    { allowReports: true },
+  );
+  t.is(result, "still serving\n");
+  // A handler whose client reset the connection fails with BrokenResourceError, reported as any handler error.
+  for (const report of reports) t.true(report.exception instanceof BrokenResourceError, String(report.exception));
+});
+
+/** Keeps the loop busy: 2 ms of work per step until `done()`. */
+function* spinUntil(done: () => boolean): Coroutine<void> {
+  while (!done()) {
+    const until = performance.now() + 2;
+    while (performance.now() < until);
+    yield* sleep(0);
+  }
+}
