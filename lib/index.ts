@@ -61,6 +61,8 @@ export { Server, startServer, startUnixServer } from "./streams/server.js";
 export type { ConnectionHandler, StartServerOptions } from "./streams/server.js";
 export { SocketTransport } from "./streams/socket-transport.js";
 export type { SocketTransportOptions, TransportSocket } from "./streams/socket-transport.js";
+export { RawSocketTransport } from "./streams/raw-socket-transport.js";
+export type { RawSocket, RawSocketTransportOptions } from "./streams/raw-socket-transport.js";
 export type { Protocol, Transport } from "./streams/transport.js";
 export type { SocketAddress, TlsConnectOptions, TlsCredential, TlsServerOptions } from "./streams/socket-types.js";
 export { createSubprocessExec, Process } from "./streams/subprocess.js";

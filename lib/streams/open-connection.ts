@@ -12,7 +12,8 @@ import type { Instruction } from "../core/instruction.js";
 import type { TransportSocket } from "./socket-transport.js";
 import type { StreamReader } from "./stream-reader.js";
 import type { StreamWriter } from "./stream-writer.js";
-import { _wrapSocket } from "./wrap-socket.js";
+import { _wrapRawSocket, _wrapSocket } from "./wrap-socket.js";
+import type { RawSocket } from "./raw-socket-transport.js";
 import { _checkHost, _checkPath, _checkPort, _checkStreamOptions } from "./stream-options.js";
 import { _socketExtraInfo } from "./extra-info.js";
 import { _waitForEvent } from "./wait-for-event.js";
@@ -142,7 +143,9 @@ export function* openUnixConnection(path: string, options: OpenConnectionOptions
 
 /**
  * Wraps a socket that is already connected (a `net.Socket`, a `VirtualSocket` on virtual
- * time, anything of the {@link TransportSocket} shape) in a reader and writer. The streams own
+ * time, anything of the {@link TransportSocket} shape; or a `NativeSocket` on a loop whose
+ * selector is a `NativeSelector`, anything of the {@link RawSocket} shape) in a reader and
+ * writer. The streams own
  * the socket from then on: closing the writer closes it.
  *
  * **Cancellation:** it does not suspend, so it is never cancelled.
@@ -155,11 +158,22 @@ export function* openUnixConnection(path: string, options: OpenConnectionOptions
  * const [reader, writer] = yield* openStreams(left);
  * ```
  */
-export function* openStreams(socket: TransportSocket, options: OpenStreamsOptions = {}): Generator<Instruction, StreamPair, unknown> {
+export function* openStreams(
+  socket: TransportSocket | RawSocket,
+  options: OpenStreamsOptions = {},
+): Generator<Instruction, StreamPair, unknown> {
   _checkStreamOptions("openStreams()", options, STREAMS_OPTIONS);
+  const loop = getRunningLoop();
+  const extraInfo = options.extraInfo ?? { socket };
+  if (isRawSocket(socket)) return _wrapRawSocket(loop, socket, options.limit, extraInfo);
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller can pass anything
   if (typeof socket !== "object" || socket === null || typeof socket.read !== "function" || typeof socket.write !== "function") {
-    throw new TypeError("openStreams() needs a connected socket (a net.Socket, a VirtualSocket ...)");
+    throw new TypeError("openStreams() needs a connected socket (a net.Socket, a VirtualSocket, a NativeSocket ...)");
   }
-  return _wrapSocket(getRunningLoop(), socket, options.limit, options.extraInfo ?? { socket }, options.canWriteEof ?? true);
+  return _wrapSocket(loop, socket, options.limit, extraInfo, options.canWriteEof ?? true);
+}
+
+function isRawSocket(socket: unknown): socket is RawSocket {
+  const raw = socket as Partial<RawSocket> | null;
+  return typeof raw === "object" && raw !== null && typeof raw.recv === "function" && typeof raw.send === "function";
 }

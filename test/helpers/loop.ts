@@ -6,6 +6,7 @@ import type { ExecutionContext } from "ava";
 import { EventLoop, getRunningLoop, run } from "../../lib/index.js";
 import type { ExceptionContext, Operation, RunOptions } from "../../lib/index.js";
 import { VirtualSelector } from "../../selectors/index.js";
+import type { Selector } from "../../selectors/index.js";
 
 /** What a loop still holds; all zeros for a clean loop. */
 export function leftovers(loop: EventLoop, exceptTasks = 0): Record<string, number> {
@@ -62,13 +63,13 @@ export async function runVirtual<T>(
 }
 
 /**
- * Runs `main` with `run()` on real time (the default NodeSelector), for tests of real sockets
- * and processes, asserting as {@link runVirtual} does that nothing is left pending.
+ * Runs `main` with `run()` on real time (the default NodeSelector, or `options.selector`), for
+ * tests of real sockets and processes, asserting as {@link runVirtual} does that nothing is left pending.
  */
 export async function runReal<T>(
   t: ExecutionContext,
   main: () => Operation<T>,
-  options: { allowReports?: boolean } = {},
+  options: { allowReports?: boolean; selector?: Selector } = {},
 ): Promise<Omit<VirtualRun<T>, "endTime">> {
   const reports: ExceptionContext[] = [];
   const result = await run(
@@ -78,7 +79,7 @@ export async function runReal<T>(
       t.deepEqual(leftovers(loop, 1), CLEAN, "the test left something pending");
       return value;
     },
-    { exceptionHandler: (context) => reports.push(context) },
+    { exceptionHandler: (context) => reports.push(context), ...(options.selector === undefined ? {} : { selector: options.selector }) },
   );
   if (options.allowReports !== true) {
     t.deepEqual(

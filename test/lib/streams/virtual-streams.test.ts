@@ -358,7 +358,7 @@ test("`openStreams()` behaviour: bad arguments are TypeErrors and RangeErrors; t
     return errors;
   });
   t.deepEqual(result, [
-    "TypeError: openStreams() needs a connected socket (a net.Socket, a VirtualSocket ...)",
+    "TypeError: openStreams() needs a connected socket (a net.Socket, a VirtualSocket, a NativeSocket ...)",
     "RangeError: openStreams() needs options.limit as a whole number > 0: received 0",
     'TypeError: openStreams() got an unknown option "limt": the options are limit, extraInfo, canWriteEof',
     "TypeError: openStreams() needs an options object (or none): received string",
