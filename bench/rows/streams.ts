@@ -28,8 +28,10 @@
 
 import net from "node:net";
 import type { AddressInfo } from "node:net";
-import { gather, openConnection, run, startServer } from "../../lib/index.js";
-import type { Operation, StreamReader, StreamWriter } from "../../lib/index.js";
+import { gather, getRunningLoop, openConnection, openStreams, run, startServer } from "../../lib/index.js";
+import type { Operation, StreamReader, StreamWriter, Task } from "../../lib/index.js";
+import { NativeSelector, NativeSocket } from "../../selectors/index.js";
+import type { NativeSocketAddress } from "../../selectors/index.js";
 import type { BenchRow } from "../row.js";
 
 function check(condition: boolean, what: string): void {
@@ -81,13 +83,18 @@ function* yieldioEcho(reader: StreamReader, writer: StreamWriter): Operation<voi
 
 function* yieldioClient(port: number, client: number): Operation<number> {
   const [reader, writer] = yield* openConnection(HOST, port);
+  return yield* talk(reader, writer, client, "yieldio");
+}
+
+/** A client's 1,000 round trips, each checked, then the close. */
+function* talk(reader: StreamReader, writer: StreamWriter, client: number, who: string): Operation<number> {
   let rounds = 0;
   try {
     for (let round = 0; round < ROUNDS; round++) {
       const sent = payload(client, round);
       writer.write(sent);
       const echoed = yield* reader.readExactly(PAYLOAD_BYTES);
-      check(sameBytes(echoed, sent), `yieldio: client ${client}, round ${round}: the echo differs from what was sent`);
+      check(sameBytes(echoed, sent), `${who}: client ${client}, round ${round}: the echo differs from what was sent`);
       rounds++;
     }
   } finally {
@@ -110,6 +117,53 @@ function yieldioEchoRun(): Promise<void> {
       yield* server.waitClosed();
     }
   });
+}
+
+// ---- yieldio on the native selector ----------------------------------------------------------------
+
+/**
+ * The same program on a `NativeSelector`: the server accepts `NativeSocket`s from a reader on
+ * its listening socket (`openConnection` and `startServer` do not make native sockets yet), and
+ * every connection is the same `StreamReader` / `StreamWriter` pair, through `openStreams()`.
+ */
+function yieldioNativeEchoRun(): Promise<void> {
+  return run(
+    function* () {
+      const loop = getRunningLoop();
+      const listener = NativeSocket.listenTcp(HOST, 0, 1024);
+      const handlers: Array<Task<void>> = [];
+      loop.addReader(listener, () => {
+        for (let socket = listener.accept(); socket !== null; socket = listener.accept())
+          handlers.push(loop.createTask(serveNative(socket)));
+      });
+      try {
+        const { port } = listener.localAddress() as NativeSocketAddress;
+        const clients: Operation<number>[] = [];
+        for (let client = 0; client < CLIENTS; client++) clients.push(yieldioClientOn(NativeSocket.connectTcp(HOST, port), client));
+        check(sum(yield* gather(clients)) === ROUND_TRIPS, "yieldio native: every round trip made");
+        for (const handler of handlers) yield* handler;
+      } finally {
+        loop.removeReader(listener);
+        listener.close();
+      }
+    },
+    { selector: new NativeSelector() },
+  );
+}
+
+function* serveNative(socket: NativeSocket): Operation<void> {
+  const [reader, writer] = yield* openStreams(socket);
+  try {
+    yield* yieldioEcho(reader, writer);
+  } finally {
+    writer.close();
+    yield* writer.waitClosed();
+  }
+}
+
+function* yieldioClientOn(socket: NativeSocket, client: number): Operation<number> {
+  const [reader, writer] = yield* openStreams(socket);
+  return yield* talk(reader, writer, client, "yieldio native");
 }
 
 // ---- Node net with async/await ----------------------------------------------------------------------
@@ -271,4 +325,19 @@ const echo: BenchRow = {
 };
 
 /** The stream rows, in the order they are printed. */
-export const rows: readonly BenchRow[] = [echo];
+const YIELDIO_NATIVE = "yieldio streams, NativeSelector";
+
+const echoNative: BenchRow = {
+  title: `TCP echo on the native selector: ${CLIENTS} clients × ${ROUNDS.toLocaleString("en-US")} round trips of ${PAYLOAD_BYTES} B`,
+  baseline: YIELDIO_NATIVE,
+  // The native selector's issue: at least 1.5× Node net (uvloop reaches 1.46× on this machine).
+  target: { versus: NODE_NET, atLeast: 1.5 },
+  itemsPerRun: ROUND_TRIPS,
+  unit: "round trips",
+  contenders: [
+    { name: YIELDIO_NATIVE, run: yieldioNativeEchoRun },
+    { name: NODE_NET, run: nodeEchoRun },
+  ],
+};
+
+export const rows: readonly BenchRow[] = process.platform === "linux" ? [echo, echoNative] : [echo];
