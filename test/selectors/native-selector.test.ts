@@ -7,6 +7,7 @@ import test from "ava";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { EventLoop, InvalidStateError } from "../../lib/index.js";
 import { EVENT_READ, EVENT_WRITE, NOTHING_READY, NativeSelector, NativeSocket } from "../../selectors/index.js";
 import type { NativeSocketAddress, SelectResult, SystemError } from "../../selectors/index.js";
@@ -299,4 +300,31 @@ onLinux(
     server.close();
     loop.close();
   },
+);
+
+onLinux(
+  "`NativeSelector` behaviour: a worker thread polling on it can be terminated, again and again, without harm to the process",
+  async (t) => {
+    // The worker loads the built package (npm test builds first): a thread cannot load .ts here.
+    const selectorsUrl = new URL("../../dist/selectors/index.js", import.meta.url).href;
+    const code = `
+    const { parentPort } = require("node:worker_threads");
+    import(${JSON.stringify(selectorsUrl)}).then(({ NativeSelector, NativeSocket, EVENT_READ }) => {
+      const selector = new NativeSelector();
+      const listener = NativeSocket.listenTcp("127.0.0.1", 0);
+      selector.register(listener, EVENT_READ);
+      void selector.select(null); // the poll handle is running: nothing will ever connect
+      parentPort.postMessage("polling");
+    });
+  `;
+    for (let round = 0; round < 5; round++) {
+      const worker = new Worker(code, { eval: true });
+      const message = await new Promise((resolve, reject) => {
+        worker.once("message", resolve);
+        worker.once("error", reject);
+      });
+      t.is(message, "polling");
+      t.is(await worker.terminate(), 1, "terminated while polling");
+    }
+    },
 );
