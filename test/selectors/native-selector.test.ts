@@ -326,5 +326,5 @@ onLinux(
       t.is(message, "polling");
       t.is(await worker.terminate(), 1, "terminated while polling");
     }
-    },
+  },
 );
