@@ -10,7 +10,9 @@ import type { NativeSocketAddress } from "../../../selectors/index.js";
 import { runReal } from "../../helpers/loop.js";
 import { errorOf, settle } from "../../helpers/operations.js";
 
-const onLinux = process.platform === "linux" ? test : test.skip;
+// The addon is Linux's (epoll): elsewhere these tests are not registered, and one test checks
+// that the selector says it is unavailable there.
+const onLinux = process.platform === "linux" ? test : (): void => undefined;
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString("utf8");
 
 /** Both ends of a native TCP connection on 127.0.0.1, as streams. */

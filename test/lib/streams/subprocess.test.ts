@@ -18,15 +18,12 @@ import {
   createSubprocessExec,
   createTask,
   fromPromise,
-  getRunningLoop,
   moveOnAfter,
-  run,
   timeout,
   yieldNow,
 } from "../../../lib/index.js";
-import type { Coroutine, ExceptionContext, Operation, Process } from "../../../lib/index.js";
-import { NodeSelector } from "../../../selectors/index.js";
-import { CLEAN, leftovers } from "../../helpers/loop.js";
+import type { Coroutine, Process } from "../../../lib/index.js";
+import { runReal } from "../../helpers/loop.js";
 import { errorOf, settle, thrownBy } from "../../helpers/operations.js";
 
 const NODE = process.execPath;
@@ -44,29 +41,6 @@ function childOf(match: number | string): { readonly child: ChildProcess; readon
   const found = children.findLast(({ child }) => (typeof match === "number" ? child.pid === match : child.spawnargs.includes(match)));
   if (found === undefined) throw new Error(`no child process for ${String(match)}`);
   return found;
-}
-
-/**
- * Runs `main` with `run()` on a NodeSelector, asserting that when it returns nothing is pending
- * on the loop and nothing was reported to the exception handler.
- */
-async function runReal<T>(t: ExecutionContext, main: () => Operation<T>): Promise<T> {
-  const reports: ExceptionContext[] = [];
-  const result = await run(
-    function* () {
-      const loop = getRunningLoop();
-      const value = yield* main();
-      t.deepEqual(leftovers(loop, 1), CLEAN, "the test left something pending");
-      return value;
-    },
-    { selector: new NodeSelector(), exceptionHandler: (context) => reports.push(context) },
-  );
-  t.deepEqual(
-    reports.map((report) => report.message),
-    [],
-    "unexpected reports to the exception handler",
-  );
-  return result;
 }
 
 /** Waits until the child of `proc` has exited and Node has closed all its pipes. */
