@@ -24,7 +24,7 @@
 
 import { performance } from "node:perf_hooks";
 import { BaseSelector, describeValue, NOTHING_READY } from "./base-selector.js";
-import { _HostTimer } from "./host-timer.js";
+import { _HostWait } from "./host-wait.js";
 import { _loadNativeBinding } from "./native-binding.js";
 import type { _NativeBinding } from "./native-binding.js";
 import { NativeSocket, _systemError } from "./native-socket.js";
@@ -57,9 +57,13 @@ export class NativeSelector extends BaseSelector {
   readonly #watcher: object;
   readonly #events = new Int32Array(2 * MAX_EVENTS);
   readonly #keys: Array<SelectorKey | undefined> = [];
-  readonly #hostTimer = new _HostTimer(() => this.#finishWait());
-  #resolveWait: ((events: SelectResult) => void) | undefined;
-  #woken = false;
+  // Level-triggered: a poll handle left running would fire on every turn of Node's loop, so
+  // it runs only while a select waits.
+  readonly #wait = new _HostWait(
+    () => this.#poll(),
+    () => this.#native.watcherStart(this.#watcher),
+    () => this.#native.watcherStop(this.#watcher),
+  );
 
   /**
    * @throws `Error` when the addon cannot be had (not Linux, or not built): see
@@ -73,7 +77,7 @@ export class NativeSelector extends BaseSelector {
     const epfd = this.#native.epollCreate();
     if (epfd < 0) throw _systemError(epfd, "epoll_create1");
     this.#epfd = epfd;
-    this.#watcher = this.#native.watcherCreate(epfd, this.#onPoll);
+    this.#watcher = this.#native.watcherCreate(epfd, () => this.#wait.finish());
   }
 
   /**
@@ -99,37 +103,21 @@ export class NativeSelector extends BaseSelector {
    * @param timeoutMs - the longest wait, in milliseconds; `0`: do not wait; `null`: no limit.
    */
   select(timeoutMs: number | null): SelectResult | Promise<SelectResult> {
-    const events = this.#poll();
-    if (events !== NOTHING_READY || this.#woken || timeoutMs === 0 || this.isClosed()) {
-      this.#woken = false;
-      return events;
-    }
-    return new Promise((resolve) => {
-      this.#resolveWait = resolve;
-      this.#native.watcherStart(this.#watcher);
-      if (timeoutMs !== null) {
-        const now = this.time();
-        this.#hostTimer.arm(now + timeoutMs, now);
-      }
-    });
+    return this.#wait.select(timeoutMs, this.#poll(), this.time(), this.isClosed());
   }
 
   /** Ends a pending `select()`, or makes the next one return at once. */
   wake(): void {
-    if (this.#resolveWait === undefined) this.#woken = true;
-    else this.#finishWait();
+    this.#wait.wake();
   }
 
   /** Closes the epoll descriptor and the poll handle; the sockets stay open (they are the caller's). */
   override close(): void {
     if (this.isClosed()) return;
     super.close();
-    this.#hostTimer.clear();
+    this.#wait.close();
     this.#native.watcherClose(this.#watcher);
     this.#native.close(this.#epfd);
-    const resolve = this.#resolveWait;
-    this.#resolveWait = undefined;
-    resolve?.(NOTHING_READY);
   }
 
   protected checkFileObject(fileobj: object): void {
@@ -180,19 +168,6 @@ export class NativeSelector extends BaseSelector {
       if (mask !== 0) ready.push([key, mask]);
     }
     return ready.length === 0 ? NOTHING_READY : ready;
-  }
-
-  readonly #onPoll = (): void => {
-    this.#finishWait();
-  };
-
-  #finishWait(): void {
-    const resolve = this.#resolveWait;
-    if (resolve === undefined) return;
-    this.#resolveWait = undefined;
-    this.#native.watcherStop(this.#watcher); // level-triggered: left running, it would fire on every turn
-    this.#hostTimer.unref(); // armed for a deadline that may come back; must not hold the process
-    resolve(this.#poll());
   }
 }
 

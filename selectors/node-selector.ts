@@ -20,7 +20,7 @@
 
 import { performance } from "node:perf_hooks";
 import { BaseSelector, describeValue, NOTHING_READY } from "./base-selector.js";
-import { _HostTimer } from "./host-timer.js";
+import { _HostWait } from "./host-wait.js";
 import { EVENT_READ, EVENT_WRITE } from "./selector.js";
 import type { SelectorKey, SelectResult } from "./selector.js";
 
@@ -57,10 +57,8 @@ const STREAM_EVENTS = ["end", "close", "error", "drain", "finish"] as const;
  * ```
  */
 export class NodeSelector extends BaseSelector {
-  #resolveWait: ((events: SelectResult) => void) | undefined;
-  #woken = false;
   #answerQueued = false; // a setImmediate will end the pending select with what is ready
-  readonly #hostTimer = new _HostTimer(() => this.#finishWait());
+  readonly #wait = new _HostWait(() => this.#collect());
   // Registrations that may be ready: touched by a stream event, or ready at the last select.
   #candidates = new Set<Watch>();
   #watches = new Map<object, Watch>();
@@ -76,34 +74,19 @@ export class NodeSelector extends BaseSelector {
    * @param timeoutMs - the longest wait, in milliseconds; `0`: do not wait; `null`: no limit.
    */
   select(timeoutMs: number | null): SelectResult | Promise<SelectResult> {
-    const events = this.#collect();
-    if (events !== NOTHING_READY || this.#woken || timeoutMs === 0 || this.isClosed()) {
-      this.#woken = false;
-      return events;
-    }
-    return new Promise((resolve) => {
-      this.#resolveWait = resolve;
-      if (timeoutMs !== null) {
-        const now = this.time();
-        this.#hostTimer.arm(now + timeoutMs, now);
-      }
-    });
+    return this.#wait.select(timeoutMs, this.#collect(), this.time(), this.isClosed());
   }
 
   /** Ends a pending `select()`, or makes the next one return at once. */
   wake(): void {
-    if (this.#resolveWait === undefined) this.#woken = true;
-    else this.#finishWait();
+    this.#wait.wake();
   }
 
   /** Clears the host timer and every stream listener. */
   override close(): void {
     super.close();
-    this.#hostTimer.clear();
     this.#candidates.clear();
-    const resolve = this.#resolveWait;
-    this.#resolveWait = undefined;
-    resolve?.(NOTHING_READY);
+    this.#wait.close();
   }
 
   protected checkFileObject(fileobj: object): void {
@@ -158,7 +141,7 @@ export class NodeSelector extends BaseSelector {
     // Answer once per turn of Node's loop, after every socket it found ready has reported
     // (its check phase), as epoll_wait answers with all the ready descriptors at once: with 50
     // busy sockets, one pass of our loop serves them all instead of one pass each.
-    if (this.#resolveWait !== undefined && !this.#answerQueued) {
+    if (this.#wait.pending && !this.#answerQueued) {
       this.#answerQueued = true;
       setImmediate(this.#answerBatch);
     }
@@ -166,7 +149,7 @@ export class NodeSelector extends BaseSelector {
 
   readonly #answerBatch = (): void => {
     this.#answerQueued = false;
-    this.#finishWait();
+    this.#wait.finish();
   };
 
   #collect(): SelectResult {
@@ -194,14 +177,6 @@ export class NodeSelector extends BaseSelector {
       if (writable) mask |= EVENT_WRITE;
     }
     return mask;
-  }
-
-  #finishWait(): void {
-    const resolve = this.#resolveWait;
-    if (resolve === undefined) return;
-    this.#resolveWait = undefined;
-    this.#hostTimer.unref(); // armed for a deadline that may come back; must not hold the process
-    resolve(this.#collect());
   }
 }
 
