@@ -8,6 +8,7 @@
 
 import os from "node:os";
 import { InvalidStateError } from "../lib/core/errors.js";
+import { describeValue } from "./base-selector.js";
 import { _loadNativeBinding } from "./native-binding.js";
 import type { _NativeBinding } from "./native-binding.js";
 
@@ -90,9 +91,13 @@ export class NativeSocket {
   /**
    * A TCP socket listening on `host`:`port` (a numeric address; port 0 picks a free port).
    *
-   * @throws Node-style system errors (`EADDRINUSE` ...); an `Error` when the addon is not available.
+   * @throws `TypeError` / `RangeError` for a host that is not a string, a port outside 0 to 65535
+   *   or a bad backlog; Node-style system errors (`EADDRINUSE`, `EINVAL` for a host name: resolve
+   *   it first); an `Error` when the addon is not available.
    */
   static listenTcp(host: string, port: number, backlog = 511): NativeSocket {
+    checkTcpAddress("NativeSocket.listenTcp()", host, port);
+    checkBacklog("NativeSocket.listenTcp()", backlog);
     const native = binding();
     return NativeSocket.#wrap(native, native.tcpListen(host, port, backlog), "listen");
   }
@@ -105,18 +110,22 @@ export class NativeSocket {
    * @throws Node-style system errors for a connection refused at once.
    */
   static connectTcp(host: string, port: number): NativeSocket {
+    checkTcpAddress("NativeSocket.connectTcp()", host, port);
     const native = binding();
     return NativeSocket.#wrap(native, native.tcpConnect(host, port), "connect");
   }
 
   /** A Unix socket listening at `path`. */
   static listenUnix(path: string, backlog = 511): NativeSocket {
+    checkPath("NativeSocket.listenUnix()", path);
+    checkBacklog("NativeSocket.listenUnix()", backlog);
     const native = binding();
     return NativeSocket.#wrap(native, native.unixListen(path, backlog), "listen");
   }
 
   /** A Unix socket connecting to `path` (completes as {@link NativeSocket.connectTcp}). */
   static connectUnix(path: string): NativeSocket {
+    checkPath("NativeSocket.connectUnix()", path);
     const native = binding();
     return NativeSocket.#wrap(native, native.unixConnect(path), "connect");
   }
@@ -220,5 +229,23 @@ export class NativeSocket {
     if (typeof result === "string") return result;
     const [address, port, family] = result;
     return { address, family, port };
+  }
+}
+
+// The addon takes these as C ints and strings: checked here, so that a port of 70000 is a
+// RangeError and not port 4464 (70000 mod 65536).
+function checkTcpAddress(where: string, host: unknown, port: unknown): void {
+  if (typeof host !== "string") throw new TypeError(`${where} needs a numeric IP address (a string): received ${describeValue(host)}`);
+  if (typeof port !== "number") throw new TypeError(`${where} needs a port number: received ${describeValue(port)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`${where} needs a port from 0 to 65535: received ${port}`);
+}
+
+function checkPath(where: string, path: unknown): void {
+  if (typeof path !== "string") throw new TypeError(`${where} needs a socket path (a string): received ${describeValue(path)}`);
+}
+
+function checkBacklog(where: string, backlog: unknown): void {
+  if (typeof backlog !== "number" || !Number.isInteger(backlog) || backlog <= 0) {
+    throw new RangeError(`${where} needs backlog as a whole number > 0: received ${describeValue(backlog)}`);
   }
 }

@@ -211,6 +211,21 @@ onLinux("`NativeSocket` behaviour: bad addresses and ports in use are Node-style
   socket.close();
 });
 
+onLinux(
+  "`NativeSocket.listenTcp()` behaviour: a host that is not a string, a port outside 0–65535 or a bad backlog is a TypeError or RangeError; nothing is opened",
+  (t) => {
+    const before = openFds();
+    t.throws(() => NativeSocket.listenTcp(127 as never, 0), { instanceOf: TypeError, message: /numeric IP address/ });
+    t.throws(() => NativeSocket.listenTcp("127.0.0.1", 70_000), { instanceOf: RangeError, message: /received 70000/ });
+    t.throws(() => NativeSocket.connectTcp("127.0.0.1", -1), { instanceOf: RangeError });
+    t.throws(() => NativeSocket.connectTcp("127.0.0.1", "80" as never), { instanceOf: TypeError });
+    t.throws(() => NativeSocket.listenTcp("127.0.0.1", 0, 0), { instanceOf: RangeError, message: /backlog/ });
+    t.throws(() => NativeSocket.listenUnix(null as never), { instanceOf: TypeError, message: /socket path/ });
+    t.throws(() => NativeSocket.connectUnix(42 as never), { instanceOf: TypeError });
+    t.is(openFds(), before);
+  },
+);
+
 onLinux("`NativeSocket.listenUnix()` behaviour: a Unix socket in a temp dir; addresses are its path", (t) => {
   const dir = mkdtempSync(join(tmpdir(), "yieldio-native-"));
   try {
