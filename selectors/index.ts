@@ -7,7 +7,8 @@
 export { EVENT_READ, EVENT_WRITE } from "./selector.js";
 export type { Selector, SelectorKey, SelectResult } from "./selector.js";
 export { BaseSelector, NOTHING_READY } from "./base-selector.js";
-export { NodeSelector, DefaultSelector } from "./node-selector.js";
+export { NodeSelector } from "./node-selector.js";
+export { DefaultSelector } from "./default-selector.js";
 export { VirtualSelector } from "./virtual-selector.js";
 export { VirtualFile } from "./virtual-file.js";
 export { VirtualSocket } from "./virtual-socket.js";

@@ -1,11 +1,14 @@
 /**
- * Loads the native selector's addon (`native/`, built by `npm run build` with node-gyp), or
- * says why it cannot be had: not Linux, or no binary built for this Node.
+ * Loads the native selector's addon (`native/`, built by `npm run build` with node-gyp and
+ * prebuildify, shipped in the package as a prebuilt binary for linux-x64) with node-gyp-build,
+ * or says why it cannot be had: not Linux, no binary for this machine, or no node-gyp-build.
  *
  * @module
  */
 
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 
 /** @internal The addon's functions (native/src/native_selector.c): results are numbers, -errno on failure. */
 export interface _NativeBinding {
@@ -30,8 +33,13 @@ export interface _NativeBinding {
   watcherClose(watcher: object): number;
 }
 
-/** Where the built addon is, from this file in `selectors/` (tsx) or `dist/selectors/` (tsc). */
-const CANDIDATES = ["../native/build/Release/native_selector.node", "../../native/build/Release/native_selector.node"];
+/**
+ * Where `native/` is, from this file in `selectors/` (tsx) or `dist/selectors/` (tsc, and the
+ * installed package). node-gyp-build looks there for `build/Release/` (a local node-gyp build)
+ * and `prebuilds/<platform>-<arch>/` (what `npm run build` makes with prebuildify, and what the
+ * package ships).
+ */
+const NATIVE_DIRS = ["../native", "../../native"];
 
 let loaded: { readonly binding: _NativeBinding } | { readonly error: Error } | undefined;
 
@@ -44,13 +52,22 @@ export function _loadNativeBinding(): { readonly binding: _NativeBinding } | { r
 function load(): { readonly binding: _NativeBinding } | { readonly error: Error } {
   if (process.platform !== "linux") return { error: new Error(`NativeSelector needs Linux (epoll): this is ${process.platform}`) };
   const require = createRequire(import.meta.url);
+  let nodeGypBuild: (dir: string) => unknown;
+  try {
+    nodeGypBuild = require("node-gyp-build") as (dir: string) => unknown;
+  } catch {
+    return { error: new Error("NativeSelector's loader, node-gyp-build (an optional dependency of yieldio), is not installed") };
+  }
   const failures: string[] = [];
-  for (const candidate of CANDIDATES) {
+  for (const relative of NATIVE_DIRS) {
+    const dir = fileURLToPath(new URL(relative, import.meta.url));
+    if (!existsSync(dir)) continue;
     try {
-      return { binding: require(candidate) as _NativeBinding };
+      return { binding: nodeGypBuild(dir) as _NativeBinding };
     } catch (error) {
-      failures.push(`${candidate}: ${(error as Error).message.split("\n")[0] ?? ""}`);
+      failures.push((error as Error).message.split("\n")[0] ?? "");
     }
   }
-  return { error: new Error(`NativeSelector's addon is not built (run npm run build in a checkout): ${failures.join("; ")}`) };
+  const why = failures.length === 0 ? "there is no native/ folder next to yieldio" : failures.join("; ");
+  return { error: new Error(`NativeSelector's addon has no binary for this machine (in a checkout, npm run build makes one): ${why}`) };
 }

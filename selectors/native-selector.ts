@@ -11,13 +11,17 @@
  * the first of the handle's callback, the host timer, or `wake()`, and stops the handle again
  * (level-triggered, a handle left running would fire on every turn of Node's loop).
  *
- * File objects are `NativeSocket`s (or any object with a numeric `fd` the caller owns).
- * Readiness is epoll's, level-triggered; `EPOLLERR` and `EPOLLHUP` count as both readable and
+ * File objects are `NativeSocket`s (or any object with a numeric `fd` the caller owns), and
+ * Node streams too: a TLS socket, a child's pipes, any `Readable`/`Writable` are watched as
+ * `NodeSelector` watches them (`_StreamWatches`), so everything that runs on `NodeSelector`
+ * runs here. Readiness of descriptors is epoll's, level-triggered; `EPOLLERR` and `EPOLLHUP` count as both readable and
  * writable (limited to what is registered), as Python's `EpollSelector` does, so a reader or
  * writer finds out. Readiness can be stale: a `recv` may still say `EAGAIN`.
  *
- * Invariants: `#keys[fd]` is the registration of every fd in the epoll set, and only those;
- * the poll handle runs exactly while a `select` Promise is pending.
+ * Invariants: `#keys[fd]` is the registration of every fd in the epoll set, and only those
+ * (`#descriptors` counts them); the poll handle runs exactly while a `select` Promise is
+ * pending and the epoll set is not empty (a running handle keeps Node's loop alive, and an
+ * empty set can never wake it: the loop's deadlock watch must see Node's loop empty).
  *
  * @module
  */
@@ -30,6 +34,7 @@ import type { _NativeBinding } from "./native-binding.js";
 import { NativeSocket, _systemError } from "./native-socket.js";
 import { EVENT_READ, EVENT_WRITE } from "./selector.js";
 import type { SelectorKey, SelectResult } from "./selector.js";
+import { _StreamWatches } from "./stream-watches.js";
 
 const EPOLL_CTL_ADD = 1;
 const EPOLL_CTL_DEL = 2;
@@ -57,13 +62,16 @@ export class NativeSelector extends BaseSelector {
   readonly #watcher: object;
   readonly #events = new Int32Array(2 * MAX_EVENTS);
   readonly #keys: Array<SelectorKey | undefined> = [];
+  #descriptors = 0;
+  #watcherRunning = false;
   // Level-triggered: a poll handle left running would fire on every turn of Node's loop, so
   // it runs only while a select waits.
-  readonly #wait = new _HostWait(
-    () => this.#poll(),
-    () => this.#native.watcherStart(this.#watcher),
-    () => this.#native.watcherStop(this.#watcher),
+  readonly #wait: _HostWait = new _HostWait(
+    () => this.#ready(),
+    () => this.#startWatcher(),
+    () => this.#stopWatcher(),
   );
+  readonly #streams = new _StreamWatches(this.#wait);
 
   /**
    * @throws `Error` when the addon cannot be had (not Linux, or not built): see
@@ -103,7 +111,7 @@ export class NativeSelector extends BaseSelector {
    * @param timeoutMs - the longest wait, in milliseconds; `0`: do not wait; `null`: no limit.
    */
   select(timeoutMs: number | null): SelectResult | Promise<SelectResult> {
-    return this.#wait.select(timeoutMs, this.#poll(), this.time(), this.isClosed());
+    return this.#wait.select(timeoutMs, this.#ready(), this.time(), this.isClosed());
   }
 
   /** Ends a pending `select()`, or makes the next one return at once. */
@@ -115,16 +123,18 @@ export class NativeSelector extends BaseSelector {
   override close(): void {
     if (this.isClosed()) return;
     super.close();
+    this.#streams.clear();
     this.#wait.close();
     this.#native.watcherClose(this.#watcher);
     this.#native.close(this.#epfd);
   }
 
   protected checkFileObject(fileobj: object): void {
+    if (_StreamWatches.isStream(fileobj)) return;
     const fd = (fileobj as { fd?: unknown }).fd;
     if (typeof fd !== "number" || !Number.isInteger(fd) || fd < 0) {
       throw new TypeError(
-        `NativeSelector can only watch sockets with a file descriptor (a NativeSocket): received ${describeValue(fileobj)}`,
+        `NativeSelector can only watch sockets with a file descriptor (a NativeSocket) and Node streams: received ${describeValue(fileobj)}`,
       );
     }
     if (fileobj instanceof NativeSocket && fileobj.closed) throw new TypeError(`NativeSelector was given a closed socket (fd ${fd})`);
@@ -135,20 +145,54 @@ export class NativeSelector extends BaseSelector {
   }
 
   protected watch(key: SelectorKey): void {
+    if (_StreamWatches.isStream(key.fileobj)) {
+      this.#streams.watch(key);
+      return;
+    }
     const registered = this.#keys[key.fd] !== undefined;
     const result = this.#native.epollCtl(this.#epfd, registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, key.fd, epollEvents(key.events));
     if (result < 0) throw _systemError(result, "epoll_ctl");
     this.#keys[key.fd] = key;
-    if (!registered && key.fileobj instanceof NativeSocket) key.fileobj._registrations++;
+    if (registered) return;
+    this.#descriptors++;
+    if (key.fileobj instanceof NativeSocket) key.fileobj._registrations++;
+    if (this.#wait.pending) this.#startWatcher(); // a callback registered it while the loop waits
   }
 
   protected unwatch(key: SelectorKey): void {
+    if (_StreamWatches.isStream(key.fileobj)) {
+      this.#streams.unwatch(key);
+      return;
+    }
     if (this.#keys[key.fd] === undefined) return;
     this.#keys[key.fd] = undefined;
+    this.#descriptors--;
+    if (this.#descriptors === 0) this.#stopWatcher();
     if (key.fileobj instanceof NativeSocket) key.fileobj._registrations--;
     // Always remove before the socket is closed: the kernel keeps an fd in the set while any
     // duplicate of it is open. A socket closed behind our back is already gone (EBADF).
     this.#native.epollCtl(this.#epfd, EPOLL_CTL_DEL, key.fd, 0);
+  }
+
+  #startWatcher(): void {
+    if (this.#watcherRunning || this.#descriptors === 0) return;
+    this.#watcherRunning = true;
+    this.#native.watcherStart(this.#watcher);
+  }
+
+  #stopWatcher(): void {
+    if (!this.#watcherRunning) return;
+    this.#watcherRunning = false;
+    this.#native.watcherStop(this.#watcher);
+  }
+
+  /** Ready descriptors and ready streams. */
+  #ready(): SelectResult {
+    const descriptors = this.#descriptors === 0 ? NOTHING_READY : this.#poll();
+    if (this.#streams.size === 0) return descriptors;
+    const streams = this.#streams.collect();
+    if (streams === NOTHING_READY) return descriptors;
+    return descriptors === NOTHING_READY ? streams : [...descriptors, ...streams];
   }
 
   /** `epoll_wait(…, 0)`: the ready registrations, with what they are ready for. */

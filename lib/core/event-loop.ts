@@ -62,7 +62,7 @@ import { UnretrievedFailures } from "./unretrieved-failures.js";
 import { isThenable, thenableResultError } from "./thenable-result.js";
 import { _unwatchLoop, _watchLoop } from "./deadlock-watch.js";
 import { TimerHeap } from "./timer-heap.js";
-import { NodeSelectorFactory } from "./default-selector.js";
+import { DefaultSelectorFactory } from "./default-selector.js";
 import { describeReceived } from "./received.js";
 
 /**
@@ -132,7 +132,7 @@ export type ExceptionHandler = (context: ExceptionContext, loop: EventLoop) => v
  * ```
  */
 export interface EventLoopOptions {
-  /** How the loop waits and tells time; default `NodeSelector`. */
+  /** How the loop waits and tells time; default `DefaultSelector` (`NativeSelector` on Linux, else `NodeSelector`). */
   readonly selector?: Selector;
   /** Debug mode: slow callbacks, creation stacks, swallowed cancellations are reported. */
   readonly debug?: boolean;
@@ -213,7 +213,7 @@ export class EventLoop {
 
   constructor(options: EventLoopOptions = {}) {
     checkOptions("new EventLoop()", "first", options, LOOP_OPTIONS);
-    this.#selector = options.selector ?? NodeSelectorFactory.create();
+    this.#selector = options.selector ?? DefaultSelectorFactory.create();
     this.#debug = options.debug ?? false;
     this.#eagerTasks = options.eagerTasks ?? false;
     if (options.exceptionHandler !== undefined) this.setExceptionHandler(options.exceptionHandler);
@@ -1040,7 +1040,9 @@ export class EventLoop {
 
 /** Inert instances of the hot classes, so that their shapes outlive every real loop (see exemplars.ts). */
 function keepExemplars(): void {
-  const loop = new EventLoop();
+  // Not the default selector: importing yieldio must neither open an epoll descriptor nor fail
+  // over YIELDIO_SELECTOR.
+  const loop = new EventLoop({ selector: DefaultSelectorFactory.createIdle() });
   const future = loop.createFuture<unknown>();
   const task = loop.createTask(future, { name: "exemplar" });
   task._cancelWithReason({ source: "shutdown" }); // gives it a root scope and its extras

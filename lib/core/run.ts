@@ -25,7 +25,7 @@ import type { Task } from "./task.js";
  * ```
  */
 export interface RunOptions {
-  /** How the loop waits and tells time; default `NodeSelector` (`VirtualSelector` in tests). */
+  /** How the loop waits and tells time; default `DefaultSelector` (`NativeSelector` on Linux, else `NodeSelector`; `VirtualSelector` in tests). */
   readonly selector?: Selector;
   /** The loop's default executor; `run()` shuts it down at the end. */
   readonly executor?: Executor;
@@ -70,19 +70,22 @@ export function run<T>(main: Operation<T> | (() => Operation<T>), options?: RunO
       "run() was called inside a running coroutine's step: it starts a new event loop; run the operation with yield* instead",
     );
   }
+  let loop: EventLoop;
   try {
     checkOptions("run()", "second", options, RUN_OPTIONS);
     if (typeof main !== "function") checkOperation("run()", main);
+    const { selector, debug = false, eagerTasks = false, exceptionHandler } = options ?? {};
+    // Making the default selector can fail too (YIELDIO_SELECTOR names one that cannot be had).
+    loop = new EventLoop({
+      ...(selector === undefined ? {} : { selector }),
+      debug,
+      eagerTasks,
+      ...(exceptionHandler === undefined ? {} : { exceptionHandler }),
+    });
   } catch (error) {
     return Promise.reject(error); // as every other failure of run(): the Promise rejects
   }
-  const { selector, executor, debug = false, eagerTasks = false, exceptionHandler } = options ?? {};
-  const loop = new EventLoop({
-    ...(selector === undefined ? {} : { selector }),
-    debug,
-    eagerTasks,
-    ...(exceptionHandler === undefined ? {} : { exceptionHandler }),
-  });
+  const executor = options?.executor;
   if (executor !== undefined) loop.setDefaultExecutor(executor);
   return runOn(loop, main);
 }

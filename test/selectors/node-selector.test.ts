@@ -3,7 +3,7 @@ import net from "node:net";
 import { PassThrough } from "node:stream";
 import { CancelledError, EventLoop, createTask, fromPromise, getRunningLoop, run, sleep } from "../../lib/index.js";
 import type { ExceptionContext } from "../../lib/index.js";
-import { DefaultSelector, EVENT_READ, EVENT_WRITE, NOTHING_READY, NodeSelector, VirtualFile } from "../../selectors/index.js";
+import { EVENT_READ, EVENT_WRITE, NOTHING_READY, NodeSelector, VirtualFile } from "../../selectors/index.js";
 import type { SelectResult } from "../../selectors/index.js";
 
 const STREAM_EVENTS = ["readable", "end", "close", "error", "drain", "finish"] as const;
@@ -31,13 +31,6 @@ function hostTimers(): number {
 function listeners(stream: PassThrough): number {
   return STREAM_EVENTS.reduce((sum, event) => sum + stream.listenerCount(event), 0);
 }
-
-test("`DefaultSelector` behaviour: is NodeSelector", (t) => {
-  t.is(DefaultSelector, NodeSelector);
-  const selector = new DefaultSelector();
-  t.true(selector instanceof NodeSelector);
-  selector.close();
-});
 
 test("`NodeSelector.time()` behaviour: real milliseconds that never go backwards", (t) => {
   const selector = new NodeSelector();
@@ -351,7 +344,7 @@ test.serial("`NodeSelector.select()` behaviour: a timeout beyond 2^31-1 ms waits
 });
 
 test.serial(
-  "`run()` behaviour: on the default selector, a task sleeping 30 days while main waits on a Promise causes no TimeoutOverflowWarning",
+  "`run()` behaviour: on a NodeSelector, a task sleeping 30 days while main waits on a Promise causes no TimeoutOverflowWarning",
   async (t) => {
     const reports: ExceptionContext[] = [];
     const log: string[] = [];
@@ -371,7 +364,7 @@ test.serial(
           }
           return "done";
         },
-        { exceptionHandler: (context) => reports.push(context) },
+        { selector: new NodeSelector(), exceptionHandler: (context) => reports.push(context) },
       );
       log.push(`run returned ${result}`);
     });
