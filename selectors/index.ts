@@ -5,7 +5,7 @@
  */
 
 export { EVENT_READ, EVENT_WRITE } from "./selector.js";
-export type { Selector, SelectorKey, SelectResult } from "./selector.js";
+export type { Selector, SelectorKey, SelectorSocket, SelectorSocketAddress, SelectorSockets, SelectResult } from "./selector.js";
 export { BaseSelector, NOTHING_READY } from "./base-selector.js";
 export { NodeSelector } from "./node-selector.js";
 export { DefaultSelector } from "./default-selector.js";

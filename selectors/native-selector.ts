@@ -33,7 +33,7 @@ import { _loadNativeBinding } from "./native-binding.js";
 import type { _NativeBinding } from "./native-binding.js";
 import { NativeSocket, _systemError } from "./native-socket.js";
 import { EVENT_READ, EVENT_WRITE } from "./selector.js";
-import type { SelectorKey, SelectResult } from "./selector.js";
+import type { SelectorKey, SelectorSockets, SelectResult } from "./selector.js";
 import { _StreamWatches } from "./stream-watches.js";
 
 const EPOLL_CTL_ADD = 1;
@@ -72,6 +72,9 @@ export class NativeSelector extends BaseSelector {
     () => this.#stopWatcher(),
   );
   readonly #streams = new _StreamWatches(this.#wait);
+
+  /** The sockets it watches natively: {@link NativeSocket}'s constructors. */
+  readonly sockets: SelectorSockets = NativeSocket;
 
   /**
    * @throws `Error` when the addon cannot be had (not Linux, or not built): see

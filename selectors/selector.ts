@@ -62,6 +62,74 @@ export interface SelectorKey<D = unknown> {
 export type SelectResult = ReadonlyArray<readonly [SelectorKey, number]>;
 
 /**
+ * Where a {@link SelectorSocket} is bound or connected: the shape of Node's `AddressInfo`.
+ *
+ * @example
+ * ```ts
+ * const { port } = listening.localAddress() as SelectorSocketAddress;
+ * ```
+ */
+export interface SelectorSocketAddress {
+  /** The IP address. */
+  readonly address: string;
+  /** `"IPv4"` or `"IPv6"`. */
+  readonly family: string;
+  /** The port. */
+  readonly port: number;
+}
+
+/**
+ * A non-blocking socket made by a selector that watches descriptors of its own (the native
+ * selector's `NativeSocket`): the streams move bytes through it with `recv` and `send` when
+ * the selector reports it ready.
+ *
+ * @example
+ * ```ts
+ * const socket = selector.sockets.connectTcp("127.0.0.1", 8888);
+ * ```
+ */
+export interface SelectorSocket {
+  /** The file descriptor the selector watches. */
+  readonly fd: number;
+  /** A waiting connection of a listening socket, or null when none waits. */
+  accept(): SelectorSocket | null;
+  /** Once a connecting socket is writable: the error that ended the connect, or undefined. */
+  connectError(): Error | undefined;
+  /** Bytes read into `bytes[offset ..]`: 0 at the end of the stream, -1 when none is there yet. */
+  recv(bytes: Uint8Array, offset: number, length: number): number;
+  /** Bytes the kernel took (0 when its buffer is full). */
+  send(bytes: Uint8Array, offset: number, length: number): number;
+  /** Sends end-of-stream. */
+  shutdownWrite(): void;
+  /** Closes the socket (unregister it first). */
+  close(): void;
+  /** Where the socket is bound (the path of a Unix socket). */
+  localAddress(): SelectorSocketAddress | string;
+  /** Where the socket is connected to (the path of a Unix socket). */
+  peerAddress(): SelectorSocketAddress | string;
+}
+
+/**
+ * How a selector makes its {@link SelectorSocket}s. Addresses are numeric: resolving names is
+ * the caller's business.
+ *
+ * @example
+ * ```ts
+ * const listening = selector.sockets.listenTcp("127.0.0.1", 0);
+ * ```
+ */
+export interface SelectorSockets {
+  /** A TCP socket listening on `host`:`port`. */
+  listenTcp(host: string, port: number, backlog?: number): SelectorSocket;
+  /** A TCP socket connecting to `host`:`port`; it is connected once writable (see `connectError`). */
+  connectTcp(host: string, port: number): SelectorSocket;
+  /** A Unix socket listening at `path`. */
+  listenUnix(path: string, backlog?: number): SelectorSocket;
+  /** A Unix socket connecting to `path`. */
+  connectUnix(path: string): SelectorSocket;
+}
+
+/**
  * How an event loop waits and tells time.
  *
  * Contract:
@@ -74,6 +142,8 @@ export type SelectResult = ReadonlyArray<readonly [SelectorKey, number]>;
  * - `wake()` makes a pending or the next `select()` return at once; the loop calls it when
  *   work arrives from outside (a Promise settling, a signal, `stop()`).
  * - Readiness is level-triggered: a file object that stays ready is reported on every call.
+ * - `sockets`, when a selector has it, makes sockets it watches natively; the streams
+ *   (`openConnection`, `startServer`) use them instead of Node's sockets (except for TLS).
  *
  * @example
  * ```ts
@@ -118,4 +188,6 @@ export interface Selector {
   time(): number;
   /** Makes a pending or the next `select()` return at once. */
   wake(): void;
+  /** Sockets of this selector's own, when it watches descriptors natively; see {@link SelectorSockets}. */
+  readonly sockets?: SelectorSockets;
 }

@@ -107,7 +107,7 @@ function exportTargets(): string[] {
     .map((target) => target.replace(/^\.\//, ""));
 }
 
-test("`npm pack` behaviour: the tarball holds every file the exports map names, and only dist/, README and package.json", (t) => {
+test("`npm pack` behaviour: the tarball holds every file the exports map names, and only dist/, the native selector's prebuilt binaries, README and package.json", (t) => {
   const { files } = the();
   const targets = exportTargets();
   t.true(targets.length >= 7, `exports map targets: ${targets.join(", ")}`);
@@ -117,10 +117,20 @@ test("`npm pack` behaviour: the tarball holds every file the exports map names, 
     "files named by the exports map but missing from the tarball",
   );
   t.deepEqual(
-    files.filter((file) => !file.startsWith("dist/") && !["package.json", "README.md", "LICENSE"].includes(file)),
+    files.filter(
+      (file) =>
+        !file.startsWith("dist/") && !file.startsWith("native/prebuilds/") && !["package.json", "README.md", "LICENSE"].includes(file),
+    ),
     [],
-    "files outside dist/ in the tarball",
+    "files outside dist/ and native/prebuilds/ in the tarball",
   );
+  if (process.platform === "linux") {
+    // `npm run build` made it with prebuildify; node-gyp-build loads it in the installed package.
+    t.true(
+      files.some((file) => /^native\/prebuilds\/linux-x64\/[^/]+\.node$/.test(file)),
+      "the linux-x64 binary of the native selector",
+    );
+  }
   t.deepEqual(
     files.filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts")),
     [],
@@ -136,12 +146,16 @@ test("`npm pack` behaviour: the tarball holds every file the exports map names, 
   );
 });
 
-test("`npm install` behaviour: yieldio declares no runtime dependencies (an offline install of the tarball works)", (t) => {
+test("`npm install` behaviour: yieldio declares no runtime dependencies, only node-gyp-build as an optional one (an offline install of the tarball works)", (t) => {
   t.deepEqual(
     Object.keys(packageJson.dependencies ?? {}),
     [],
     "the core has no runtime dependencies (DESIGN.md); an offline install needs none",
   );
+  // The native selector's loader: without it, DefaultSelector is NodeSelector (test/selectors/default-selector.test.ts).
+  t.deepEqual(Object.keys((packageJson as { optionalDependencies?: Record<string, string> }).optionalDependencies ?? {}), [
+    "node-gyp-build",
+  ]);
   t.true(existsSync(path.join(the().pkg, "dist/lib/index.js")));
 });
 
@@ -186,6 +200,7 @@ for (const specifier of ["yieldio/dist/lib/task.js", "yieldio/dist/lib/index.js"
 }
 
 console.log(JSON.stringify({
+  defaultSelector: selectors.DefaultSelector.name,
   names: { core: Object.keys(core).sort(), selectors: Object.keys(selectors).sort(), executors: Object.keys(executors).sort() },
   pkg: { name: pkg.name, version: pkg.version },
   outcome,
@@ -195,6 +210,7 @@ console.log(JSON.stringify({
 `;
 
 interface ConsumerReport {
+  defaultSelector: string;
   names: { core: string[]; selectors: string[]; executors: string[] };
   pkg: { name: string; version: string };
   outcome: { pair: string[]; timedOut: boolean; time: number };
@@ -223,6 +239,11 @@ test("installed package behaviour: every entry point imports from plain JavaScri
   t.deepEqual(report.pkg, { name: packageJson.name, version: packageJson.version });
   t.deepEqual(report.outcome, { pair: ["a", "b"], timedOut: true, time: 2500 });
   t.true(report.wallMs < 1000, `2.5 s of virtual time took ${report.wallMs} ms`);
+});
+
+test("installed package behaviour: DefaultSelector is NativeSelector on Linux (the prebuilt binary, through node-gyp-build), NodeSelector elsewhere", async (t) => {
+  const { defaultSelector } = await runConsumer();
+  t.is(defaultSelector, process.platform === "linux" ? "NativeSelector" : "NodeSelector");
 });
 
 test("installed package behaviour: deep imports are closed by the exports map", async (t) => {

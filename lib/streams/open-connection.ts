@@ -18,6 +18,7 @@ import { _checkHost, _checkPath, _checkPort, _checkStreamOptions } from "./strea
 import { _socketExtraInfo } from "./extra-info.js";
 import { _waitForEvent } from "./wait-for-event.js";
 import type { TlsConnectOptions } from "./socket-types.js";
+import { _connectTcp, _connectUnix, _selectorSocketExtraInfo, _selectorSockets } from "./selector-connect.js";
 
 /**
  * Options of {@link openConnection} and {@link openUnixConnection}.
@@ -70,6 +71,9 @@ const STREAMS_OPTIONS = { limit: "limit", extraInfo: "object", canWriteEof: "boo
 
 /**
  * Connects to `host`:`port` over TCP (or TLS) and returns the connection's reader and writer.
+ * On a selector with sockets of its own (`NativeSelector`, the default on Linux) the
+ * connection is one of them, with the host's addresses tried in turn; TLS, and every other
+ * selector, use Node's `net` / `tls` sockets.
  *
  * **Cancellation:** cancelled while it connects, the half-open socket is destroyed and
  * nothing is left behind.
@@ -77,8 +81,9 @@ const STREAMS_OPTIONS = { limit: "limit", extraInfo: "object", canWriteEof: "boo
  * @param host - a host name or an IP address.
  * @param port - the TCP port, 0 to 65535.
  * @param options - see {@link OpenConnectionOptions}.
- * @throws Node's connection error (`ECONNREFUSED`, `ENOTFOUND`, a TLS certificate error ...);
- *   `TypeError` / `RangeError` for bad arguments.
+ * @throws Node-style connection errors (`ECONNREFUSED`, `ENOTFOUND`, a TLS certificate error
+ *   ...; an `AggregateError` when every address of the host refused); `TypeError` /
+ *   `RangeError` for bad arguments.
  * @example
  * ```ts
  * const [reader, writer] = yield* openConnection("example.com", 443, { tls: true });
@@ -98,6 +103,11 @@ export function* openConnection(
   _checkStreamOptions("openConnection()", options, CONNECT_OPTIONS);
   const loop = getRunningLoop();
   const { tls: tlsOption } = options;
+  const sockets = _selectorSockets(loop, tlsOption);
+  if (sockets !== undefined) {
+    const raw = yield* _connectTcp(loop, sockets, host, port);
+    return _wrapRawSocket(loop, raw, options.limit, _selectorSocketExtraInfo(raw));
+  }
   let socket: net.Socket;
   if (tlsOption === undefined || tlsOption === false) {
     socket = net.connect({ host, port, allowHalfOpen: true, noDelay: true });
@@ -113,7 +123,8 @@ export function* openConnection(
 }
 
 /**
- * Connects to the Unix domain socket at `path` and returns the connection's reader and writer.
+ * Connects to the Unix domain socket at `path` and returns the connection's reader and writer
+ * (a socket of the selector's own where it has them, as {@link openConnection}).
  *
  * **Cancellation:** as {@link openConnection}.
  *
@@ -130,6 +141,11 @@ export function* openUnixConnection(path: string, options: OpenConnectionOptions
   _checkStreamOptions("openUnixConnection()", options, CONNECT_OPTIONS);
   const loop = getRunningLoop();
   const { tls: tlsOption } = options;
+  const sockets = _selectorSockets(loop, tlsOption);
+  if (sockets !== undefined) {
+    const raw = yield* _connectUnix(loop, sockets, path);
+    return _wrapRawSocket(loop, raw, options.limit, { socket: raw, peername: path });
+  }
   let socket: net.Socket;
   if (tlsOption === undefined || tlsOption === false) {
     socket = net.connect({ path, allowHalfOpen: true });

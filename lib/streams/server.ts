@@ -3,12 +3,14 @@
  * each, in its own task (asyncio's `start_server`, with Trio's closing of each connection when
  * its handler is done).
  *
- * Accepting goes through the selector too: Node accepts into a queue (an object-mode stream)
- * that the loop watches with `addReader()`, and each pass takes what is queued.
+ * Where connections come from is a `_Listener`: a listening socket of the selector's own on a
+ * selector that has them (`NativeSelector`), else Node's `net.Server` (and always for TLS).
+ * Either way accepting goes through the selector.
  *
  * Invariants: `#connections` holds, by writer, the task of every connection whose task is not
- * done (it is removed by the task's done callback); after `close()` the accept queue is unwatched and Node's server stops listening;
- * `#closedWaiters` are woken once the server is closed and `#connections` is empty.
+ * done (it is removed by the task's done callback); after `close()` the listener accepts
+ * nothing more; `#closedWaiters` are woken once the server is closed and `#connections` is
+ * empty.
  *
  * @module
  */
@@ -16,7 +18,6 @@
 import net from "node:net";
 import tls from "node:tls";
 import { lstatSync, rmSync } from "node:fs";
-import { Readable } from "node:stream";
 import { CancelledError } from "../core/errors.js";
 import type { EventLoop } from "../core/event-loop.js";
 import { suspend } from "../core/instruction.js";
@@ -27,12 +28,14 @@ import { getRunningLoop } from "../core/running.js";
 import type { Task } from "../core/task.js";
 import { shield } from "../time/shield.js";
 import { _parkOn, WaitQueue, WOKEN } from "../sync/wait-queue.js";
-import { _socketExtraInfo } from "./extra-info.js";
+import type { _Listener } from "./listener.js";
+import { _NodeListener } from "./node-listener.js";
+import { _lookup, _selectorSockets } from "./selector-connect.js";
+import { _SelectorListener } from "./selector-listener.js";
 import { _checkHost, _checkPath, _checkPort, _checkStreamOptions } from "./stream-options.js";
 import type { StreamReader } from "./stream-reader.js";
 import type { StreamWriter } from "./stream-writer.js";
 import { _waitForEvent } from "./wait-for-event.js";
-import { _wrapSocket } from "./wrap-socket.js";
 import type { SocketAddress, TlsServerOptions } from "./socket-types.js";
 
 /**
@@ -67,6 +70,9 @@ export interface StartServerOptions {
 
 const SERVER_OPTIONS = { limit: "limit", backlog: "backlog", tls: "tls" } as const;
 
+/** The kernel's queue of connections not yet accepted, when the options do not say: Node's. */
+const DEFAULT_BACKLOG = 511;
+
 /**
  * A listening server (asyncio's `Server`). Each connection runs its handler in a task of its
  * own; when the handler returns, its connection is closed; when it throws, the error goes to
@@ -81,30 +87,19 @@ const SERVER_OPTIONS = { limit: "limit", backlog: "backlog", tls: "tls" } as con
  */
 export class Server {
   readonly #loop: EventLoop;
-  readonly #server: net.Server;
+  readonly #listener: _Listener;
   readonly #handler: ConnectionHandler;
-  readonly #limit: number | undefined;
-  readonly #unixPath: string | undefined;
-  readonly #acceptQueue = new Readable({ objectMode: true, read: () => undefined });
   readonly #connections = new Map<StreamWriter, Task<void>>();
   readonly #closedWaiters = new WaitQueue<typeof WOKEN>();
   #closedWait: Wait<typeof WOKEN> | undefined;
   #serving = true;
-  #address: SocketAddress | string;
 
   /** @internal Made by `startServer()` and `startUnixServer()`, once listening. */
-  constructor(loop: EventLoop, server: net.Server, handler: ConnectionHandler, limit: number | undefined, unixPath: string | undefined) {
+  constructor(loop: EventLoop, listener: _Listener, handler: ConnectionHandler) {
     this.#loop = loop;
-    this.#server = server;
+    this.#listener = listener;
     this.#handler = handler;
-    this.#limit = limit;
-    this.#unixPath = unixPath;
-    const address = server.address();
-    this.#address = address ?? unixPath ?? "";
-    server.on(server instanceof tls.Server ? "secureConnection" : "connection", this.#onConnection);
-    server.on("tlsClientError", ignoreClientError);
-    server.on("error", this.#onServerError); // EMFILE ... on accept: reported, not fatal
-    loop.addReader(this.#acceptQueue, this.#accept);
+    listener.start(this.#serve);
   }
 
   /**
@@ -117,7 +112,7 @@ export class Server {
    * ```
    */
   address(): SocketAddress | string {
-    return this.#address;
+    return this.#listener.address;
   }
 
   /**
@@ -148,18 +143,7 @@ export class Server {
   close(): void {
     if (!this.#serving) return;
     this.#serving = false;
-    this.#loop.removeReader(this.#acceptQueue);
-    for (
-      let socket = this.#acceptQueue.read() as net.Socket | null;
-      socket !== null;
-      socket = this.#acceptQueue.read() as net.Socket | null
-    ) {
-      socket.destroy(); // accepted by Node after close() was decided: never served
-    }
-    this.#server.off("connection", this.#onConnection);
-    this.#server.off("secureConnection", this.#onConnection);
-    this.#server.close();
-    // Node removes its Unix socket file on close; nothing else to undo.
+    this.#listener.close();
     this.#wakeIfClosed();
   }
 
@@ -249,39 +233,18 @@ export class Server {
     }
   }
 
-  readonly #onConnection = (socket: net.Socket): void => {
-    // Node reads the socket from now on: a reset before the transport takes it over must not
-    // be an uncaught 'error'. Node keeps the error (socket.errored) for the transport.
-    socket.on("error", ignoreEarlyError);
-    this.#acceptQueue.push(socket);
-  };
-
-  readonly #onServerError = (error: Error): void => {
-    this.#loop.callExceptionHandler({ message: "a server of startServer() failed to accept a connection; it goes on", exception: error });
-  };
-
-  /** The selector reported queued connections: start a handler for each. */
-  readonly #accept = (): void => {
-    for (
-      let socket = this.#acceptQueue.read() as net.Socket | null;
-      socket !== null;
-      socket = this.#acceptQueue.read() as net.Socket | null
-    ) {
-      if (socket.destroyed) continue; // reset by the peer before we got to it
-      if (!(socket instanceof tls.TLSSocket)) socket.setNoDelay(true);
-      const extraInfo = { ..._socketExtraInfo(socket), ...(this.#unixPath === undefined ? {} : { sockname: this.#unixPath }) };
-      const [reader, writer] = _wrapSocket(this.#loop, socket, this.#limit, extraInfo, !(socket instanceof tls.TLSSocket));
-      const task = this.#loop.createTask(this.#serveConnection(reader, writer), { name: `connection from ${describePeer(extraInfo)}` });
-      this.#connections.set(writer, task);
-      // The connection is forgotten when its task is done, whichever way: a handler cancelled
-      // before its first step never runs its finally, so the connection is also closed here
-      // (a no-op when the handler closed it).
-      task.addDoneCallback(() => {
-        this.#connections.delete(writer);
-        writer.transport.abort();
-        this.#wakeIfClosed();
-      });
-    }
+  /** The listener accepted a connection: its handler runs in a task of its own. */
+  readonly #serve = (reader: StreamReader, writer: StreamWriter, extraInfo: Readonly<Record<string, unknown>>): void => {
+    const task = this.#loop.createTask(this.#serveConnection(reader, writer), { name: `connection from ${describePeer(extraInfo)}` });
+    this.#connections.set(writer, task);
+    // The connection is forgotten when its task is done, whichever way: a handler cancelled
+    // before its first step never runs its finally, so the connection is also closed here
+    // (a no-op when the handler closed it).
+    task.addDoneCallback(() => {
+      this.#connections.delete(writer);
+      writer.transport.abort();
+      this.#wakeIfClosed();
+    });
   };
 
   *#serveConnection(reader: StreamReader, writer: StreamWriter): Generator<Instruction, void, unknown> {
@@ -311,6 +274,9 @@ export class Server {
  * Starts a TCP (or TLS) server on `host`:`port` that runs `handler` for each connection, in
  * its own task. It is listening when this returns; port 0 picks a free port (see
  * {@link Server.address}).
+ * On a selector with sockets of its own (`NativeSelector`, the default on Linux) it listens
+ * with one of them, on the first address of `host`; TLS, and every other selector, use Node's
+ * `net` / `tls` servers.
  *
  * **Cancellation:** cancelled while it starts listening, the server is closed.
  *
@@ -339,10 +305,16 @@ export function* startServer(
   _checkPort("startServer()", port);
   _checkStreamOptions("startServer()", options, SERVER_OPTIONS);
   const loop = getRunningLoop();
+  const sockets = _selectorSockets(loop, options.tls);
+  if (sockets !== undefined) {
+    const [address] = yield* _lookup(loop, host); // the system's preferred address, as Node's listen()
+    const listening = sockets.listenTcp(address ?? host, port, options.backlog ?? DEFAULT_BACKLOG);
+    return new Server(loop, new _SelectorListener(loop, listening, options.limit, undefined), handler);
+  }
   const server = makeServer(options.tls);
   server.listen({ host, port, backlog: options.backlog });
   yield* _waitForEvent(server, "listening", `startServer(${host}:${port})`, () => server.close());
-  return new Server(loop, server, handler, options.limit, undefined);
+  return new Server(loop, new _NodeListener(loop, server, options.limit, undefined), handler);
 }
 
 /**
@@ -371,10 +343,15 @@ export function* startUnixServer(
   _checkStreamOptions("startUnixServer()", options, SERVER_OPTIONS);
   const loop = getRunningLoop();
   removeStaleSocket(path);
+  const sockets = _selectorSockets(loop, options.tls);
+  if (sockets !== undefined) {
+    const listening = sockets.listenUnix(path, options.backlog ?? DEFAULT_BACKLOG);
+    return new Server(loop, new _SelectorListener(loop, listening, options.limit, path), handler);
+  }
   const server = makeServer(options.tls);
   server.listen({ path, backlog: options.backlog });
   yield* _waitForEvent(server, "listening", `startUnixServer(${path})`, () => server.close());
-  return new Server(loop, server, handler, options.limit, path);
+  return new Server(loop, new _NodeListener(loop, server, options.limit, path), handler);
 }
 
 function makeServer(tlsOptions: TlsServerOptions | undefined): net.Server {
@@ -401,12 +378,4 @@ function describePeer(extraInfo: Readonly<Record<string, unknown>>): string {
   const peer = extraInfo["peername"] as { address?: string; port?: number } | string | undefined;
   if (typeof peer === "object") return `${peer.address ?? "?"}:${String(peer.port)}`;
   return peer ?? "a Unix socket";
-}
-
-function ignoreEarlyError(): void {
-  // Kept by Node in socket.errored, which the transport reads when it takes the socket over.
-}
-
-function ignoreClientError(): void {
-  // A client whose TLS handshake failed never becomes a connection: there is nothing to serve.
 }

@@ -2,7 +2,7 @@ import test from "ava";
 import type { ExecutionContext } from "ava";
 import { BUDGET_MS, CancelledError, EventLoop, InvalidStateError, getRunningLoop, sleep, yieldNow } from "../../../lib/index.js";
 import type { Coroutine, ExceptionContext, Operation, TimerHandle } from "../../../lib/index.js";
-import { NodeSelector, VirtualFile, VirtualSelector } from "../../../selectors/index.js";
+import { DefaultSelector, NodeSelector, VirtualFile, VirtualSelector } from "../../../selectors/index.js";
 import type { Selector, SelectorKey, SelectResult } from "../../../selectors/index.js";
 import { CLEAN, leftovers, runVirtual, virtualLoop } from "../../helpers/loop.js";
 
@@ -925,9 +925,9 @@ test("`EventLoop` behaviour: a cancelled sleeping task under run() leaves no tim
   t.true(result);
 });
 
-test("`EventLoop` behaviour: the default selector is a NodeSelector", (t) => {
+test("`EventLoop` behaviour: the default selector is a DefaultSelector", (t) => {
   const loop = new EventLoop();
-  t.true(loop.selector instanceof NodeSelector);
+  t.true(loop.selector instanceof DefaultSelector);
   loop.close();
 });
 

@@ -12,7 +12,7 @@ import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { createTask, getRunningLoop, run, yieldNow } from "../../../lib/index.js";
 import type { Coroutine, ExceptionContext, Task } from "../../../lib/index.js";
-import { NodeSelector } from "../../../selectors/index.js";
+import { DefaultSelector } from "../../../selectors/index.js";
 
 const COROUTINES = 100_000;
 const ROUNDS = 100; // each coroutine gives way this many times: ROUNDS passes of 100k steps
@@ -92,7 +92,7 @@ test.serial("`run()` behaviour: host timers and sockets keep flowing while 100k 
   const reports: ExceptionContext[] = [];
   const running = run(
     function* () {
-      t.true(getRunningLoop().selector instanceof NodeSelector, "the default selector");
+      t.true(getRunningLoop().selector instanceof DefaultSelector, "the default selector");
       log.push("coroutines started");
       const tasks: Task<void>[] = [];
       for (let i = 0; i < COROUTINES; i++) tasks.push(createTask(busy()));

@@ -20,7 +20,7 @@ import {
 } from "../../../lib/index.js";
 import type { Coroutine, EventLoop, ExceptionContext, Future, Operation, Task } from "../../../lib/index.js";
 import type { Executor } from "../../../executors/index.js";
-import { NodeSelector, VirtualSelector } from "../../../selectors/index.js";
+import { DefaultSelector, NodeSelector, VirtualSelector } from "../../../selectors/index.js";
 import { FakeExecutor, fakeWork } from "../../fixtures/fake-executor.js";
 import { CLEAN, leftovers } from "../../helpers/loop.js";
 
@@ -309,7 +309,7 @@ test("`run()` behaviour: once run settles there is no running loop and the loop 
 });
 
 // Serial: it counts the process's host timers, so no other test may run at the same time.
-test.serial("`run()` behaviour: on the default NodeSelector, no host timer is left once run settles", async (t) => {
+test.serial("`run()` behaviour: on the default selector, no host timer is left once run settles", async (t) => {
   const timersBefore = countResources("Timeout");
   const immediatesBefore = countResources("Immediate");
   let selector: unknown;
@@ -323,7 +323,7 @@ test.serial("`run()` behaviour: on the default NodeSelector, no host timer is le
     return "slept";
   });
   t.is(result, "slept");
-  t.true(selector instanceof NodeSelector);
+  t.true(selector instanceof DefaultSelector);
   t.is(countResources("Timeout"), timersBefore);
   t.is(countResources("Immediate"), immediatesBefore);
 });
