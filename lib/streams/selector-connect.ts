@@ -46,7 +46,17 @@ export function* _connectTcp(
   host: string,
   port: number,
 ): Generator<Instruction, SelectorSocket, unknown> {
-  const addresses = yield* _lookup(loop, host);
+  return yield* _connectToAny(loop, sockets, yield* _lookup(loop, host), port, host);
+}
+
+/** @internal {@link _connectTcp} to `addresses` (numeric) of `host`, in turn. */
+export function* _connectToAny(
+  loop: EventLoop,
+  sockets: SelectorSockets,
+  addresses: readonly string[],
+  port: number,
+  host: string,
+): Generator<Instruction, SelectorSocket, unknown> {
   const errors: Error[] = [];
   for (const address of addresses) {
     try {

@@ -92,15 +92,16 @@ export class _SelectorListener implements _Listener {
     const code = (error as { code?: unknown }).code;
     if (code === "ECONNABORTED") return; // the peer gave up first; the next readiness goes on
     const outOfResources = typeof code === "string" && OUT_OF_RESOURCES.has(code);
+    if (outOfResources) {
+      this.#unwatch();
+      this.#retry = this.#loop.callLater(ACCEPT_RETRY_DELAY_MS, () => {
+        this.#retry = undefined;
+        if (this.#accepted !== undefined) this.#watch();
+      });
+    }
     this.#loop.callExceptionHandler({
       message: `a server of startServer() failed to accept a connection; it goes on${outOfResources ? ` in ${ACCEPT_RETRY_DELAY_MS} ms` : ""}`,
       exception: error,
-    });
-    if (!outOfResources) return;
-    this.#unwatch();
-    this.#retry = this.#loop.callLater(ACCEPT_RETRY_DELAY_MS, () => {
-      this.#retry = undefined;
-      if (this.#accepted !== undefined) this.#watch();
     });
   }
 }
