@@ -15,7 +15,7 @@
  * @module
  */
 
-import { performance } from "node:perf_hooks";
+import { performance, PerformanceObserver } from "node:perf_hooks";
 import type { BenchRow, FootprintRow, HostGapRow } from "./row.js";
 
 /** How many runs to make. */
@@ -59,8 +59,10 @@ export interface FootprintResult {
 /** The measured host-gap row. */
 export interface HostGapResult {
   readonly row: HostGapRow;
-  /** Each run's longest stretch (ms) without a host turn, in run order. */
+  /** Each run's longest stretch (ms) without a host turn, GC pauses in it left out, in run order. */
   readonly maxGapsMs: readonly number[];
+  /** Each run's longest stretch (ms) without a host turn, GC pauses included. */
+  readonly maxRawGapsMs: readonly number[];
   /** The median of every gap of every run (ms): the usual stretch. */
   readonly typicalGapMs: number;
 }
@@ -243,18 +245,32 @@ export async function measureFootprint(row: FootprintRow, runs: number): Promise
  */
 export const PROBE_PERIOD_MS = 1;
 
+/** One stretch without a host turn (ms): how long it lasted, and how much of it the garbage collector paused. */
+interface HostGap {
+  readonly gapMs: number;
+  readonly gcMs: number;
+}
+
 /**
- * The stretches without a host turn during one run of `run` (ms): a `setInterval` probe
- * records the time between its callbacks, from just before the run starts to its end (the
- * final stretch counts too).
+ * The stretches without a host turn during one run of `run`: a `setInterval` probe records the
+ * time between its callbacks, from just before the run starts to its end (the final stretch
+ * counts too), and V8's GC pauses (`gc` performance entries) are matched to the stretches they
+ * fell in. A pause of the collector stops every JavaScript runtime alike; the loop's promise is
+ * about its own scheduling, so the verdict is on each stretch without its GC pauses (the raw
+ * longest stretch is shown too).
  */
-async function hostGapsOnce(run: () => Promise<unknown>): Promise<number[]> {
+async function hostGapsOnce(run: () => Promise<unknown>): Promise<HostGap[]> {
   collect();
+  const pauses: Array<{ start: number; end: number }> = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) pauses.push({ start: entry.startTime, end: entry.startTime + entry.duration });
+  });
+  observer.observe({ entryTypes: ["gc"] });
   let last = performance.now();
-  const gapsMs: number[] = [];
+  const stretches: Array<{ start: number; end: number }> = [];
   const tick = (): void => {
     const now = performance.now();
-    gapsMs.push(now - last);
+    stretches.push({ start: last, end: now });
     last = now;
   };
   const probe = setInterval(tick, PROBE_PERIOD_MS);
@@ -263,22 +279,32 @@ async function hostGapsOnce(run: () => Promise<unknown>): Promise<number[]> {
     tick();
   } finally {
     clearInterval(probe);
+    await new Promise((resolve) => setImmediate(resolve)); // the last gc entries are delivered
+    observer.disconnect();
   }
-  return gapsMs;
+  return stretches.map(({ start, end }) => {
+    let gcMs = 0;
+    for (const pause of pauses) gcMs += Math.max(0, Math.min(end, pause.end) - Math.max(start, pause.start));
+    return { gapMs: end - start, gcMs };
+  });
 }
 
 /** Runs a host-gap row's load `plan.warmups` times untimed, then `plan.runs` times under the probe. */
 export async function measureHostGap(row: HostGapRow, plan: Plan, progress: (line: string) => void): Promise<HostGapResult> {
   for (let i = 0; i < plan.warmups; i++) await row.run();
   const maxGapsMs: number[] = [];
+  const maxRawGapsMs: number[] = [];
   const allGapsMs: number[] = [];
   for (let i = 0; i < plan.runs; i++) {
-    const gapsMs = await hostGapsOnce(row.run);
-    maxGapsMs.push(Math.max(...gapsMs));
-    allGapsMs.push(...gapsMs);
+    const gaps = await hostGapsOnce(row.run);
+    maxGapsMs.push(Math.max(...gaps.map((gap) => gap.gapMs - gap.gcMs)));
+    maxRawGapsMs.push(Math.max(...gaps.map((gap) => gap.gapMs)));
+    allGapsMs.push(...gaps.map((gap) => gap.gapMs));
   }
-  progress(`${row.title}: longest host gaps (ms) ${maxGapsMs.map((gap) => gap.toFixed(1)).join(", ")}`);
-  return { row, maxGapsMs, typicalGapMs: median(allGapsMs) };
+  progress(
+    `${row.title}: longest host gaps without GC pauses (ms) ${maxGapsMs.map((gap) => gap.toFixed(1)).join(", ")}; with them ${maxRawGapsMs.map((gap) => gap.toFixed(1)).join(", ")}`,
+  );
+  return { row, maxGapsMs, maxRawGapsMs, typicalGapMs: median(allGapsMs) };
 }
 
 /** A host-gap row's bound (ms): the budget, one step of the load, and the probe's period. */
@@ -488,7 +514,7 @@ export function formatHostGaps(results: readonly HostGapResult[]): { text: strin
   const verdicts: string[] = [];
   let passed = 0;
   let missed = 0;
-  for (const { row, maxGapsMs, typicalGapMs } of results) {
+  for (const { row, maxGapsMs, maxRawGapsMs, typicalGapMs } of results) {
     const medianMs = median(maxGapsMs);
     const boundMs = hostGapBoundMs(row);
     const pass = medianMs <= boundMs;
@@ -496,23 +522,25 @@ export function formatHostGaps(results: readonly HostGapResult[]): { text: strin
       row.title,
       formatMs(medianMs),
       `${formatMs(Math.min(...maxGapsMs))} – ${formatMs(Math.max(...maxGapsMs))}`,
+      formatMs(median(maxRawGapsMs)),
       formatMs(typicalGapMs),
       `${formatMs(boundMs)} = ${row.budgetMs} + ${row.stepMs} + ${PROBE_PERIOD_MS}`,
       mark(pass),
     ]);
     verdicts.push(
-      `  host gap, ${row.title}: longest gap ≤ budget + one step + probe period: ${formatMs(medianMs)} vs ${formatMs(boundMs)} ${mark(pass)}`,
+      `  host gap, ${row.title}: longest gap (GC pauses left out) ≤ budget + one step + probe period: ${formatMs(medianMs)} vs ${formatMs(boundMs)} ${mark(pass)}`,
     );
     if (pass) passed++;
     else missed++;
   }
   const header = [
-    "host gap under load (NodeSelector)",
-    "longest gap",
+    "host gap under load",
+    "longest gap, GC left out",
     "min – max",
+    "with GC",
     "typical gap",
     "bound (budget + step + probe)",
     "verdict",
   ];
-  return { text: [table(header, cells, new Set([1, 2, 3, 4])), "", "targets:", ...verdicts].join("\n"), passed, missed };
+  return { text: [table(header, cells, new Set([1, 2, 3, 4, 5])), "", "targets:", ...verdicts].join("\n"), passed, missed };
 }

@@ -106,7 +106,7 @@ export interface HostGapRow {
   readonly stepMs: number;
   /** The loop's time budget (ms) between two hand-backs to Node (`BUDGET_MS`). */
   readonly budgetMs: number;
-  /** Runs the load once on the real NodeSelector; resolves when it is complete. */
+  /** Runs the load once on a selector on real time; resolves when it is complete. */
   readonly run: () => Promise<unknown>;
 }
 

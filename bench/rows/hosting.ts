@@ -68,9 +68,9 @@ function load(title: string, taskCount: number, stepMs: number, rounds: number):
 
 /** The hosting rows: the three loads of issue 7 (one long-step task; many tasks in one snapshot). */
 export const hostGaps: readonly HostGapRow[] = [
-  load("1 task × 20 ms steps", 1, 20, 20),
-  load("200 tasks × 1 ms steps", 200, 1, 3),
-  load("2,000 tasks × 0.25 ms steps", 2_000, 0.25, 2),
+  load("1 task × 20 ms steps, NodeSelector", 1, 20, 20),
+  load("200 tasks × 1 ms steps, NodeSelector", 200, 1, 3),
+  load("2,000 tasks × 0.25 ms steps, NodeSelector", 2_000, 0.25, 2),
 ];
 
 /** No timed rows: see {@link hostGaps}. */

@@ -1,16 +1,20 @@
 /**
- * Stream rows: a TCP echo in one process, on 127.0.0.1 (an ephemeral port), 50 clients each
- * making 1,000 round trips of 64 bytes (write 64 bytes, wait for the same 64 bytes back), all
- * clients at once. yieldio's streams (`startServer`, `openConnection`, `StreamReader` /
- * `StreamWriter`) against Node's `net` with async/await, each written the way its users would:
+ * Stream rows: a TCP echo (the brief's W5) in one process, on 127.0.0.1 (an ephemeral port), 50
+ * clients each making 1,000 round trips of 64 bytes (write 64 bytes, wait for the same 64 bytes
+ * back), all clients at once. yieldio's streams (`startServer`, `openConnection`,
+ * `StreamReader` / `StreamWriter`), on `NativeSelector` (native sockets) and on `NodeSelector`
+ * (Node's sockets), against Node's `net` with async/await, and uvloop for scale, each written
+ * the way its users would:
  * - yieldio: inside one `run()`, a `startServer` echo handler (`read(65536)`, `write`, `drain`
  *   until end of stream) and 50 client coroutines under `gather()`, each
- *   `write(payload)` + `readExactly(64)`, then `close()` + `waitClosed()`;
+ *   `write(payload)` + `readExactly(64)`, then `close()` + `waitClosed()`; the same program on
+ *   either selector;
  * - Node `net`: a `net.createServer` handler that echoes with `for await (const chunk of
  *   socket)` and `write` (awaiting `drain` when `write` returns false), and 50 async client
  *   functions under `Promise.all`, each `write(payload)` + `await reader.readExactly(64)` (a
  *   small promise-based reader that gathers `data` chunks, since TCP may split or merge them),
- *   then `end()` and the socket's `close`.
+ *   then `end()` and the socket's `close`;
+ * - uvloop: the same program in Python's asyncio streams on uvloop (`bench/uvloop-echo.ts`).
  * Every socket has Nagle's algorithm off (`setNoDelay(true)`): yieldio's streams set it on the
  * TCP sockets they create and accept, the Node contender sets it on both of its sides.
  *
@@ -28,11 +32,13 @@
 
 import net from "node:net";
 import type { AddressInfo } from "node:net";
-import { gather, getRunningLoop, openConnection, openStreams, run, startServer } from "../../lib/index.js";
-import type { Operation, StreamReader, StreamWriter, Task } from "../../lib/index.js";
-import { NativeSelector, NativeSocket } from "../../selectors/index.js";
-import type { NativeSocketAddress } from "../../selectors/index.js";
-import type { BenchRow } from "../row.js";
+import { BUDGET_MS, gather, openConnection, run, startServer } from "../../lib/index.js";
+import type { Operation, StreamReader, StreamWriter } from "../../lib/index.js";
+import { NativeSelector, NodeSelector } from "../../selectors/index.js";
+import type { Selector } from "../../selectors/index.js";
+import type { BenchRow, HostGapRow } from "../row.js";
+import { uvloopEcho } from "../uvloop-echo.js";
+import type { UvloopEcho } from "../uvloop-echo.js";
 
 function check(condition: boolean, what: string): void {
   if (!condition) throw new Error(`bench self-check failed: ${what}`);
@@ -46,7 +52,6 @@ const ROUND_TRIPS = CLIENTS * ROUNDS;
 /** What the echo servers read at most at once. */
 const READ_SIZE = 65_536;
 
-const YIELDIO = "yieldio streams";
 const NODE_NET = "Node net";
 
 /** The bytes client `client` sends in round `round`: a fresh buffer that names both. */
@@ -104,66 +109,23 @@ function* talk(reader: StreamReader, writer: StreamWriter, client: number, who: 
   return rounds;
 }
 
-function yieldioEchoRun(): Promise<void> {
-  return run(function* () {
-    const server = yield* startServer(yieldioEcho, HOST, 0);
-    try {
-      const { port } = server.address() as AddressInfo;
-      const clients: Operation<number>[] = [];
-      for (let client = 0; client < CLIENTS; client++) clients.push(yieldioClient(port, client));
-      check(sum(yield* gather(clients)) === ROUND_TRIPS, "yieldio: every round trip made");
-    } finally {
-      server.close();
-      yield* server.waitClosed();
-    }
-  });
-}
-
-// ---- yieldio on the native selector ----------------------------------------------------------------
-
-/**
- * The same program on a `NativeSelector`: the server accepts `NativeSocket`s from a reader on
- * its listening socket (`openConnection` and `startServer` do not make native sockets yet), and
- * every connection is the same `StreamReader` / `StreamWriter` pair, through `openStreams()`.
- */
-function yieldioNativeEchoRun(): Promise<void> {
+/** The whole yieldio program, on `selector` (the streams make native sockets on a NativeSelector). */
+function yieldioEchoRun(selector: Selector): Promise<void> {
   return run(
     function* () {
-      const loop = getRunningLoop();
-      const listener = NativeSocket.listenTcp(HOST, 0, 1024);
-      const handlers: Array<Task<void>> = [];
-      loop.addReader(listener, () => {
-        for (let socket = listener.accept(); socket !== null; socket = listener.accept())
-          handlers.push(loop.createTask(serveNative(socket)));
-      });
+      const server = yield* startServer(yieldioEcho, HOST, 0);
       try {
-        const { port } = listener.localAddress() as NativeSocketAddress;
+        const { port } = server.address() as AddressInfo;
         const clients: Operation<number>[] = [];
-        for (let client = 0; client < CLIENTS; client++) clients.push(yieldioClientOn(NativeSocket.connectTcp(HOST, port), client));
-        check(sum(yield* gather(clients)) === ROUND_TRIPS, "yieldio native: every round trip made");
-        for (const handler of handlers) yield* handler;
+        for (let client = 0; client < CLIENTS; client++) clients.push(yieldioClient(port, client));
+        check(sum(yield* gather(clients)) === ROUND_TRIPS, "yieldio: every round trip made");
       } finally {
-        loop.removeReader(listener);
-        listener.close();
+        server.close();
+        yield* server.waitClosed();
       }
     },
-    { selector: new NativeSelector() },
+    { selector },
   );
-}
-
-function* serveNative(socket: NativeSocket): Operation<void> {
-  const [reader, writer] = yield* openStreams(socket);
-  try {
-    yield* yieldioEcho(reader, writer);
-  } finally {
-    writer.close();
-    yield* writer.waitClosed();
-  }
-}
-
-function* yieldioClientOn(socket: NativeSocket, client: number): Operation<number> {
-  const [reader, writer] = yield* openStreams(socket);
-  return yield* talk(reader, writer, client, "yieldio native");
 }
 
 // ---- Node net with async/await ----------------------------------------------------------------------
@@ -309,12 +271,15 @@ async function nodeEchoRun(): Promise<void> {
   check(serverErrors.length === 0, `Node net: the echo server failed (${String(serverErrors[0])})`);
 }
 
-// ---- the row ---------------------------------------------------------------------------------------
+// ---- the rows ----------------------------------------------------------------------------------------
 
-/** The echo row for one yieldio contender against Node net, with the speed it must reach. */
-function echoRow(title: string, contender: string, runContender: () => Promise<void>, atLeast: number): BenchRow {
+const NATIVE = "yieldio streams, NativeSelector";
+const NODE = "yieldio streams, NodeSelector";
+
+/** The echo row for one yieldio contender against Node net (and uvloop, for scale), with the speed it must reach. */
+function echoRow(contender: string, runContender: () => Promise<void>, atLeast: number, uvloop?: UvloopEcho): BenchRow {
   return {
-    title: `${title}: ${CLIENTS} clients × ${ROUNDS.toLocaleString("en-US")} round trips of ${PAYLOAD_BYTES} B`,
+    title: `TCP echo (W5), ${contender.replace("yieldio streams, ", "")}: ${CLIENTS} clients × ${ROUNDS.toLocaleString("en-US")} round trips of ${PAYLOAD_BYTES} B`,
     baseline: contender,
     target: { versus: NODE_NET, atLeast },
     itemsPerRun: ROUND_TRIPS,
@@ -322,14 +287,34 @@ function echoRow(title: string, contender: string, runContender: () => Promise<v
     contenders: [
       { name: contender, run: runContender },
       { name: NODE_NET, run: nodeEchoRun },
+      ...(uvloop === undefined ? [] : [{ name: uvloop.name, run: () => uvloop.run() }]),
     ],
+    ...(uvloop === undefined ? {} : { setup: () => uvloop.start(), teardown: () => uvloop.stop() }),
   };
 }
 
-// The streams issue: round trips/s at least Node net's (async/await), in the same run.
-const echo = echoRow("TCP echo", YIELDIO, yieldioEchoRun, 1.0);
-// The native selector's issue: at least 1.5× Node net (uvloop reaches 1.46× on this machine).
-const echoNative = echoRow("TCP echo on the native selector", "yieldio streams, NativeSelector", yieldioNativeEchoRun, 1.5);
+const onLinux = process.platform === "linux";
+const uvloop = onLinux ? uvloopEcho() : undefined;
+if (onLinux && uvloop === undefined)
+  console.warn("bench: uvloop is not installed (apt-get install -y python3-uvloop): the echo row runs without it");
 
-/** The stream rows, in the order they are printed (the native selector is Linux's). */
-export const rows: readonly BenchRow[] = process.platform === "linux" ? [echo, echoNative] : [echo];
+/**
+ * The stream rows: the native selector's issue asks for at least 1.5× Node net on
+ * NativeSelector (uvloop reaches about 1.46× on this machine) and at least 1.0× on NodeSelector.
+ */
+export const rows: readonly BenchRow[] = [
+  ...(onLinux ? [echoRow(NATIVE, () => yieldioEchoRun(new NativeSelector()), 1.5, uvloop)] : []),
+  echoRow(NODE, () => yieldioEchoRun(new NodeSelector()), 1.0),
+];
+
+/**
+ * Node's own timers while the echo keeps 50 sockets busy: a `setInterval(1)` probe beside the
+ * whole yieldio program must see no gap longer than the loop's budget plus one step (a pass over
+ * the ready sockets, well under 1 ms) plus its own period.
+ */
+export const hostGaps: readonly HostGapRow[] = [
+  ...(onLinux
+    ? [{ title: `TCP echo (W5) on NativeSelector`, stepMs: 1, budgetMs: BUDGET_MS, run: () => yieldioEchoRun(new NativeSelector()) }]
+    : []),
+  { title: `TCP echo (W5) on NodeSelector`, stepMs: 1, budgetMs: BUDGET_MS, run: () => yieldioEchoRun(new NodeSelector()) },
+];
