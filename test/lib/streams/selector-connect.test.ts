@@ -3,6 +3,7 @@
  * addresses, cancellation. Real sockets on 127.0.0.x; Linux only (the addon is epoll's).
  */
 import test from "ava";
+import { readdirSync, readlinkSync } from "node:fs";
 import { getRunningLoop, moveOnAfter, openConnection, startServer } from "../../../lib/index.js";
 import type { ConnectionHandler, Server } from "../../../lib/index.js";
 import { _connectToAny } from "../../../lib/streams/selector-connect.js";
@@ -11,7 +12,8 @@ import type { SelectorSocketAddress } from "../../../selectors/index.js";
 import { runReal } from "../../helpers/loop.js";
 import { errorOf, settle } from "../../helpers/operations.js";
 
-const onLinux = process.platform === "linux" ? test : (): void => undefined;
+// Serial, all of them: one test counts the process's sockets, which the others open and close.
+const onLinux = process.platform === "linux" ? test.serial : (): void => undefined;
 
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString("utf8");
 
@@ -108,5 +110,45 @@ onLinux(
       { selector: new NativeSelector() },
     );
     t.deepEqual(result, { duringLookup: undefined, duringConnect: undefined, registered: 1, served: true });
+  },
+);
+
+onLinux(
+  "`openConnection()` behaviour: on a NativeSelector, 10k connections to a startServer() server, each closed, leak no file descriptor",
+  async (t) => {
+    // Sockets and epoll descriptors only: the test runner's own pipes come and go meanwhile.
+    const openFds = (): number =>
+      readdirSync("/proc/self/fd").filter((fd) => {
+        try {
+          return /^(socket:|anon_inode:\[eventpoll\])/.test(readlinkSync(`/proc/self/fd/${fd}`));
+        } catch {
+          return false; // the descriptor readdir itself used, closed since
+        }
+      }).length;
+    const before = openFds();
+    const { result } = await runReal(
+      t,
+      function* () {
+        const server = yield* startServer(greet, "127.0.0.1", 0);
+        const port = portOf(server);
+        let greetings = 0;
+        for (let cycle = 0; cycle < 10_000; cycle++) {
+          const [reader, writer] = yield* openConnection("127.0.0.1", port);
+          if (text(yield* reader.readLine()) === "hello\n") greetings++;
+          writer.close();
+          yield* writer.waitClosed();
+        }
+        server.close();
+        yield* server.waitClosed();
+        return greetings;
+      },
+      { selector: new NativeSelector() },
+    );
+    t.is(result, 10_000);
+    t.is(
+      openFds(),
+      before,
+      "sockets and epoll descriptors open before and after (the selector's epoll descriptor is closed with its loop)",
+    );
   },
 );
