@@ -14,9 +14,10 @@
  * File objects are `NativeSocket`s (or any object with a numeric `fd` the caller owns), and
  * Node streams too: a TLS socket, a child's pipes, any `Readable`/`Writable` are watched as
  * `NodeSelector` watches them (`_StreamWatches`), so everything that runs on `NodeSelector`
- * runs here. Readiness of descriptors is epoll's, level-triggered; `EPOLLERR` and `EPOLLHUP` count as both readable and
- * writable (limited to what is registered), as Python's `EpollSelector` does, so a reader or
- * writer finds out. Readiness can be stale: a `recv` may still say `EAGAIN`.
+ * runs here. Readiness of descriptors is epoll's, level-triggered; `EPOLLERR` and `EPOLLHUP`
+ * count as both readable and writable (limited to what is registered), as Python's
+ * `EpollSelector` does, so a reader or writer finds out. Readiness can be stale: a `recv` may
+ * still say `EAGAIN`.
  *
  * Invariants: `#keys[fd]` is the registration of every fd in the epoll set, and only those
  * (`#descriptors` counts them); the poll handle runs exactly while a `select` Promise is

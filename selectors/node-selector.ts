@@ -1,5 +1,6 @@
 /**
- * The default selector: Node's own libuv loop does the waiting.
+ * `NodeSelector`: Node's own libuv loop does the waiting (the default where `NativeSelector` is
+ * not available; see default-selector.ts).
  *
  * The problem: a JavaScript program cannot block in `epoll_wait` without freezing Node, and
  * sockets, timers and Promises outside yieldio must keep flowing while it waits.
@@ -11,9 +12,8 @@
  * deadline moves, and it is unref'd whenever no `select` is pending, so an idle loop never
  * keeps the process alive by itself.
  *
- * File objects are Node streams (sockets, pipes, `Readable`/`Writable`). Readiness is
- * level-triggered from the stream's state: readable while it has buffered data or has ended
- * (after a `readable` event, at least once), writable while it does not need a drain.
+ * File objects are Node streams (sockets, pipes, `Readable`/`Writable`), watched by
+ * `_StreamWatches` (stream-watches.ts says how readiness is read from a stream's state).
  *
  * @module
  */
@@ -29,7 +29,7 @@ import { _StreamWatches } from "./stream-watches.js";
  *
  * @example
  * ```ts
- * await run(main(), { selector: new NodeSelector() }); // the default
+ * await run(main(), { selector: new NodeSelector() }); // Node's streams, on every platform
  * ```
  */
 export class NodeSelector extends BaseSelector {

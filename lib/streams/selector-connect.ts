@@ -81,24 +81,23 @@ export function* _connectUnix(loop: EventLoop, sockets: SelectorSockets, path: s
 /** A non-blocking connect is done when the socket is writable; then the socket says how it went. */
 function* connected(loop: EventLoop, connect: () => SelectorSocket): Generator<Instruction, SelectorSocket, unknown> {
   const socket = connect();
-  const writable = loop.createFuture<void>();
-  loop.addWriter(socket, () => {
-    if (!writable.done()) writable.setResult(undefined);
-  });
   try {
-    yield* writable;
+    const writable = loop.createFuture<void>();
+    loop.addWriter(socket, () => {
+      if (!writable.done()) writable.setResult(undefined);
+    });
+    try {
+      yield* writable;
+    } finally {
+      loop.removeWriter(socket); // false when addWriter() itself failed: nothing to remove
+    }
+    const error = socket.connectError();
+    if (error !== undefined) throw error;
+    return socket;
   } catch (error) {
-    loop.removeWriter(socket);
-    socket.close();
+    socket.close(); // cancelled, refused, or the loop refused to watch it
     throw error;
   }
-  loop.removeWriter(socket);
-  const error = socket.connectError();
-  if (error !== undefined) {
-    socket.close();
-    throw error;
-  }
-  return socket;
 }
 
 /** A system error of the connect itself (`ECONNREFUSED` ...), as opposed to a cancellation or a bug. */

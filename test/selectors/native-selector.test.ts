@@ -7,6 +7,7 @@ import test from "ava";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { Worker } from "node:worker_threads";
 import { EventLoop, InvalidStateError } from "../../lib/index.js";
 import { EVENT_READ, EVENT_WRITE, NOTHING_READY, NativeSelector, NativeSocket } from "../../selectors/index.js";
@@ -98,6 +99,34 @@ onLinux(
     t.true(pending instanceof Promise);
     setImmediate(() => client.send(new Uint8Array([1, 2, 3])));
     t.deepEqual(masks(await pending), [["peer", EVENT_READ]]);
+    close();
+    selector.close();
+  },
+);
+
+onLinux(
+  "`NativeSelector.select()` behaviour: watches Node streams beside its sockets: both in one answer, and a stream's data ends a pending select",
+  async (t) => {
+    const selector = new NativeSelector();
+    const { client, peer, close } = connectedPair(selector);
+    const stream = new PassThrough();
+    selector.register(peer, EVENT_READ, "peer");
+    selector.register(stream, EVENT_READ, "stream");
+    t.is(selector.select(0), NOTHING_READY);
+    const pending = selector.select(null);
+    t.true(pending instanceof Promise, "nothing ready: it waits");
+    stream.write("from a Node stream");
+    t.deepEqual(masks(await pending), [["stream", EVENT_READ]]);
+    client.send(new Uint8Array([1]));
+    t.deepEqual(masks(selector.select(0)).sort(), [
+      ["peer", EVENT_READ],
+      ["stream", EVENT_READ],
+    ]);
+    stream.read();
+    selector.unregister(stream);
+    t.deepEqual(masks(selector.select(0)), [["peer", EVENT_READ]]);
+    t.is(stream.listenerCount("readable"), 0, "unregistered: its listeners are gone");
+    t.throws(() => selector.register({ fd: "3" }, EVENT_READ), { instanceOf: TypeError, message: /a NativeSocket\) and Node streams/ });
     close();
     selector.close();
   },
