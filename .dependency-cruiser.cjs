@@ -55,10 +55,10 @@ module.exports = {
     },
     {
       name: "executors-import-their-interface-and-the-running-loop",
-      comment: "Executor implementations see their interface, their siblings, lib/core/errors.ts, the running loop (lib/core/running.ts), whose Futures they return, and describeReceived (lib/core/received.ts) for their argument checks; EventLoop by type only.",
+      comment: "Executor implementations see their interface, their siblings, lib/core/errors.ts, the running loop (lib/core/running.ts), whose Futures they return, describeReceived (lib/core/received.ts) for their argument checks, and the AbortSignal type (lib/core/abort-signal-like.ts); EventLoop by type only.",
       severity: "error",
       from: { path: "^executors/", pathNot: "^executors/(executor|index)\\.ts$" },
-      to: { path: "^lib/", pathNot: "^lib/core/(errors|running|future|event-loop|received)\\.ts$" },
+      to: { path: "^lib/", pathNot: "^lib/core/(errors|running|future|event-loop|received|abort-signal-like)\\.ts$" },
     },
     {
       name: "executors-name-the-loop-by-type-only",

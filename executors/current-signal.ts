@@ -7,6 +7,10 @@
  * @module
  */
 
+import type { AbortSignalLike, HostAbortSignal } from "../lib/core/abort-signal-like.js";
+
+export type { AbortSignalLike } from "../lib/core/abort-signal-like.js";
+
 /**
  * The AbortSignal type where the program has one in scope (Node's types, or the DOM's), else
  * the part of it that {@link currentSignal} users need. yieldio's public types do not need
@@ -17,37 +21,7 @@
  * const signal: JobSignal = currentSignal(); // an AbortSignal, with @types/node
  * ```
  */
-export type JobSignal = typeof globalThis extends {
-  /** The global AbortSignal class, where the program's types declare one. */
-  AbortSignal: {
-    /** Its instances' type. */
-    prototype: infer S;
-  };
-}
-  ? S
-  : AbortSignalLike;
-
-/**
- * The members of an AbortSignal that a work function uses.
- *
- * @example
- * ```ts
- * const signal: AbortSignalLike = currentSignal();
- * if (signal.aborted) return;
- * ```
- */
-export interface AbortSignalLike {
-  /** True once the job was cancelled. */
-  readonly aborted: boolean;
-  /** Why it was aborted. */
-  readonly reason: unknown;
-  /** Throws `reason` if aborted. */
-  throwIfAborted(): void;
-  /** Listens for `"abort"`. */
-  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
-  /** Stops listening. */
-  removeEventListener(type: "abort", listener: () => void): void;
-}
+export type JobSignal = HostAbortSignal;
 
 /** @internal Where the runner keeps the running job's context, shared through globalThis. */
 export const _JOB_CONTEXT: unique symbol = Symbol.for("yieldio.executors.jobContext");

@@ -110,6 +110,10 @@ test("public API behaviour: the names of API.md are exported", (t) => {
     "TimeoutError",
     "InvalidStateError",
     "fromPromise",
+    "fromAbortable",
+    "useAbortSignal",
+    "once",
+    "fromAsyncIterable",
     "gather",
     "gatherSettled",
     "race",
@@ -136,7 +140,15 @@ test("public API behaviour: the names of API.md are exported", (t) => {
     coreNames.filter((name) => !(name in core)),
     [],
   );
-  const selectorNames = ["EVENT_READ", "EVENT_WRITE", "NodeSelector", "VirtualSelector", "DefaultSelector"];
+  const selectorNames = [
+    "EVENT_READ",
+    "EVENT_WRITE",
+    "NodeSelector",
+    "VirtualSelector",
+    "DefaultSelector",
+    "NativeSelector",
+    "NativeSocket",
+  ];
   t.deepEqual(
     selectorNames.filter((name) => !(name in selectors)),
     [],

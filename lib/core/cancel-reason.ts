@@ -12,7 +12,8 @@
  * - `deadline`: the deadline of a `timeout`, `moveOnAfter` or `CancelScope` passed;
  * - `task-group`: a sibling failed or the group was cancelled;
  * - `shutdown`: `run()` cancels the tasks left over when its main operation ended;
- * - `signal`: SIGINT or SIGTERM reached `main()`.
+ * - `signal`: SIGINT or SIGTERM reached `main()`;
+ * - `abort`: work waited on with `fromAbortable()` was aborted by its own signal (an `AbortError`).
  *
  * @example
  * ```ts
@@ -21,7 +22,7 @@
  */
 export interface CancelReason {
   /** What caused the cancellation. */
-  readonly source: "explicit" | "deadline" | "task-group" | "shutdown" | "signal";
+  readonly source: "explicit" | "deadline" | "task-group" | "shutdown" | "signal" | "abort";
   /** A free-form message, shown in the error message. */
   readonly message?: string;
   /** The name of the task whose scope was cancelled, when known. */

@@ -77,6 +77,9 @@ export class CancelScope {
   #deadlineTimer: TimerHandle | undefined;
   #deadlineExpired = false;
   #loop: EventLoop | undefined;
+  // The scope's AbortSignal (`useAbortSignal()`), made on first use. Invariant: aborted once
+  // the scope or an enclosing one (up to a shield) is cancelled, or once the scope is exited.
+  #abortController: AbortController | undefined;
   /** @internal Describes the scope in cancellation messages (`timeout(100)`); none for a task's root. */
   _label: string | undefined = "CancelScope";
 
@@ -263,6 +266,30 @@ export class CancelScope {
     }
   }
 
+  /**
+   * @internal The scope's AbortSignal (`useAbortSignal()`): one per scope, made on first use,
+   * aborted with the `CancelledError` when the scope or an enclosing one (up to a shield) is
+   * cancelled, and with an `AbortError` when the scope is exited, so that work given the signal
+   * does not outlive the scope (Effection's `useAbortSignal`).
+   */
+  _abortSignal(): AbortSignal {
+    let controller = this.#abortController;
+    if (controller === undefined) {
+      controller = this.#abortController = new AbortController();
+      if (this.#state === EXITED) controller.abort(exitedError());
+      else this._abortIfCancelled();
+    }
+    return controller.signal;
+  }
+
+  /** @internal Aborts the scope's signal if a cancellation applies here (see `_deliver`). */
+  _abortIfCancelled(): void {
+    const controller = this.#abortController;
+    if (controller === undefined || controller.signal.aborted) return;
+    const cancelling = this._cancelling();
+    if (cancelling !== undefined) controller.abort(cancelling._newError());
+  }
+
   /** @internal Links the scope under `parent` (a task's root scope is entered this way too). */
   _link(parent: CancelScope | undefined, owner: Task<unknown>): void {
     this._parent = parent;
@@ -280,6 +307,8 @@ export class CancelScope {
   _unlink(): void {
     if (this.#state === EXITED) return; // unlinking twice would cut the siblings off the parent
     this.#state = EXITED;
+    const controller = this.#abortController;
+    if (controller !== undefined && !controller.signal.aborted) controller.abort(exitedError());
     const parent = this._parent;
     if (parent === undefined) return;
     const prev = this.#prevSibling;
@@ -307,6 +336,7 @@ export class CancelScope {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- a cursor that walks the tree from here, not a closure's alias
     for (let scope: CancelScope | undefined = this; scope !== undefined; scope = stack?.pop()) {
       const owner = scope._owner;
+      scope._abortIfCancelled();
       if (owner !== undefined && owner._innermostScope() === scope) owner._abortWait();
       for (let child = scope.#firstChild; child !== undefined; child = child.#nextSibling) {
         // A shielded child keeps us out; an already cancelled one delivered its own.
@@ -351,6 +381,11 @@ export class CancelScope {
     this.#deadlineTimer?.cancel();
     this.#deadlineTimer = undefined;
   }
+}
+
+/** The reason a scope's AbortSignal is aborted with when the scope ends without a cancellation. */
+function exitedError(): Error {
+  return new DOMException("the cancel scope that made this signal has exited", "AbortError");
 }
 
 // A module function rather than a per-scope arrow: a closure per scope costs more than the

@@ -31,8 +31,12 @@ export class CancelledError extends Error {
   readonly reason: CancelReason;
   #message: string | undefined;
 
-  constructor(reason: CancelReason = { source: "explicit" }) {
-    super();
+  /**
+   * @param reason - why (see {@link CancelReason}); default an explicit cancellation.
+   * @param options - `cause`: the error behind it (an `AbortError` from `fromAbortable()`).
+   */
+  constructor(reason: CancelReason = { source: "explicit" }, options?: ErrorOptions) {
+    super(undefined, options);
     this.reason = reason;
   }
 

@@ -263,6 +263,11 @@ export class Task<T> extends Future<T> {
     return this.#innermost;
   }
 
+  /** @internal The innermost active scope; the task's root scope, made now, if it has none yet (`useAbortSignal()`). */
+  _currentScope(): CancelScope {
+    return this.#innermost ?? this.#createRootScope(undefined);
+  }
+
   /** @internal */
   _enterScope(scope: CancelScope): void {
     scope._link(this.#innermost ?? this.#createRootScope(undefined), this);
