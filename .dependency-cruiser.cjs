@@ -68,6 +68,20 @@ module.exports = {
       to: { path: "^lib/core/event-loop\\.ts$", dependencyTypesNot: ["type-only"] },
     },
     {
+      name: "interop-bridges-stand-on-the-public-api",
+      comment: "yieldio/interop/* adapt yieldio to other libraries through the public door (lib/index.ts), as a user's code would; nothing of the library imports them, so the core never loads effect, fp-ts or abort-controller-x.",
+      severity: "error",
+      from: { path: "^interop/" },
+      to: { path: "^(lib|selectors|executors)/", pathNot: "^lib/index\\.ts$" },
+    },
+    {
+      name: "nothing-of-the-library-loads-the-bridges",
+      comment: "The bridges are separate entry points with optional peer dependencies.",
+      severity: "error",
+      from: { path: "^(lib|selectors|executors|eslint)/" },
+      to: { path: "^interop/" },
+    },
+    {
       name: "examples-and-bench-use-public-entry-points",
       comment: "Programs import what users import: lib/index.ts, selectors/index.ts, executors/index.ts.",
       severity: "error",

@@ -199,7 +199,20 @@ for (const specifier of ["yieldio/dist/lib/task.js", "yieldio/dist/lib/index.js"
   }
 }
 
+// The bridges' peers (abort-controller-x, fp-ts) are not installed here: the core runs without
+// them, and each bridge says which package it needs.
+const bridges = {};
+for (const specifier of ["yieldio/interop/abort", "yieldio/interop/fp-ts"]) {
+  try {
+    await import(specifier);
+    bridges[specifier] = "imported";
+  } catch (error) {
+    bridges[specifier] = error.code + " " + (/Cannot find package '([^']+)'/.exec(error.message)?.[1] ?? error.message);
+  }
+}
+
 console.log(JSON.stringify({
+  bridges,
   defaultSelector: selectors.DefaultSelector.name,
   names: { core: Object.keys(core).sort(), selectors: Object.keys(selectors).sort(), executors: Object.keys(executors).sort() },
   pkg: { name: pkg.name, version: pkg.version },
@@ -210,6 +223,7 @@ console.log(JSON.stringify({
 `;
 
 interface ConsumerReport {
+  bridges: Record<string, string>;
   defaultSelector: string;
   names: { core: string[]; selectors: string[]; executors: string[] };
   pkg: { name: string; version: string };
@@ -239,6 +253,14 @@ test("installed package behaviour: every entry point imports from plain JavaScri
   t.deepEqual(report.pkg, { name: packageJson.name, version: packageJson.version });
   t.deepEqual(report.outcome, { pair: ["a", "b"], timedOut: true, time: 2500 });
   t.true(report.wallMs < 1000, `2.5 s of virtual time took ${report.wallMs} ms`);
+});
+
+test("installed package behaviour: the core runs without the bridges' optional peers; each bridge without its peer fails to import, naming it", async (t) => {
+  const { bridges } = await runConsumer();
+  t.deepEqual(bridges, {
+    "yieldio/interop/abort": "ERR_MODULE_NOT_FOUND abort-controller-x",
+    "yieldio/interop/fp-ts": "ERR_MODULE_NOT_FOUND fp-ts",
+  });
 });
 
 test("installed package behaviour: DefaultSelector is NativeSelector on Linux (the prebuilt binary, through node-gyp-build), NodeSelector elsewhere", async (t) => {
@@ -318,11 +340,37 @@ export const future = executor.submit(ref, [1], submitOptions);
 export type Key = SelectorKey;
 `;
 
-/** A user's lint config, typed: `yieldio/eslint` with its optional peers installed. */
+/**
+ * A user's lint config, typed: `yieldio/eslint` with its optional peers installed; and the
+ * bridges with theirs (abort-controller-x, fp-ts, and Node's types, which abort-controller-x's
+ * declarations need for AbortSignal).
+ */
 const LINT_CONSUMER_TS = `
 import yieldio from "yieldio/eslint";
 import type { YieldioPlugin } from "yieldio/eslint";
 import type { Linter } from "eslint";
+import { all } from "abort-controller-x";
+import { toAbortable } from "yieldio/interop/abort";
+import { fromTaskEither, toTaskEither, LeftError } from "yieldio/interop/fp-ts";
+import type { TaskEither } from "fp-ts/lib/TaskEither.js";
+import { sleep, fromAbortable } from "yieldio";
+import type { Operation } from "yieldio";
+
+function* twice(n: number): Operation<number> {
+  yield* sleep(1);
+  return n * 2;
+}
+export const both = (signal: AbortSignal): Promise<number[]> => all(signal, (inner) => [toAbortable(() => twice(1))(inner), toAbortable(twice(2))(inner)]);
+export const asTaskEither: TaskEither<unknown, number> = toTaskEither(() => twice(3));
+export function* back(): Operation<number> {
+  const doubled: number = yield* fromAbortable((signal) => both(signal).then((values) => values[0] ?? 0));
+  try {
+    return doubled + (yield* fromTaskEither(asTaskEither));
+  } catch (error) {
+    if (error instanceof LeftError) return -1;
+    throw error;
+  }
+}
 
 const plugin: YieldioPlugin = yieldio;
 export const config: Linter.Config[] = [
@@ -331,8 +379,8 @@ export const config: Linter.Config[] = [
 ];
 `;
 
-/** The lint plugin's peers, as the consumer would install them (here: this repository's copies). */
-const LINT_PEERS = ["eslint", "typescript", "typescript-eslint", "@typescript-eslint/utils"];
+/** The optional peers, as the consumer would install them (here: this repository's copies). */
+const LINT_PEERS = ["eslint", "typescript", "typescript-eslint", "@typescript-eslint/utils", "abort-controller-x", "fp-ts", "@types/node"];
 
 /**
  * A second consumer project beside the first: a copy of the installed yieldio (a link would
@@ -356,8 +404,8 @@ function lintApp(): Promise<string> {
 
 /**
  * Type-checks a consumer file against the installed package. Without `lintPeers` the consumer
- * has none of `yieldio/eslint`'s optional peers, so that entry point's declarations are left
- * out; with them, they are checked too.
+ * has none of the optional peers (of `yieldio/eslint` and the bridges), so those entry points'
+ * declarations are left out; with them, they are checked too.
  */
 async function typeCheckConsumer(moduleSettings: Record<string, string>, lintPeers = false): Promise<string[]> {
   const app = lintPeers ? await lintApp() : the().app;
@@ -371,7 +419,7 @@ async function typeCheckConsumer(moduleSettings: Record<string, string>, lintPee
       target: "ES2022",
       lib,
       strict: true,
-      types: [], // no @types/node: the README says the types do not need it
+      types: lintPeers ? ["node"] : [], // no @types/node: the README says the types do not need it
       skipLibCheck: false, // check yieldio's declarations too ...
       skipDefaultLibCheck: true, // ... but not TypeScript's own lib files
       noEmit: true,
@@ -382,7 +430,7 @@ async function typeCheckConsumer(moduleSettings: Record<string, string>, lintPee
   // Every published declaration file is a root, so a declaration no entry point reaches (or one
   // that names a type stripped as @internal) is checked too.
   const declarations = (await walk(path.join(pkg, "dist")))
-    .filter((f) => f.endsWith(".d.ts") && (lintPeers ? f.startsWith("eslint/") : !f.startsWith("eslint/")))
+    .filter((f) => f.endsWith(".d.ts") && lintPeers === (f.startsWith("eslint/") || f.startsWith("interop/")))
     .map((f) => path.join(pkg, "dist", f));
   const program = ts.createProgram([file, ...declarations], converted.options);
   return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
@@ -408,7 +456,7 @@ test("installed package behaviour: a strict TypeScript consumer type-checks with
   t.deepEqual(await typeCheckConsumer({ module: "preserve", moduleResolution: "bundler" }), []);
 });
 
-test("installed package behaviour: a lint config using `yieldio/eslint` type-checks once ESLint, typescript-eslint and TypeScript are installed", async (t) => {
+test("installed package behaviour: a lint config using `yieldio/eslint`, and the bridges, type-check once their optional peers are installed", async (t) => {
   t.deepEqual(await typeCheckConsumer({ module: "nodenext", moduleResolution: "nodenext" }, true), []);
 });
 
