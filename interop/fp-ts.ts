@@ -14,6 +14,7 @@ import type { Task } from "fp-ts/lib/Task.js";
 import type { TaskEither } from "fp-ts/lib/TaskEither.js";
 import { fromPromise } from "../lib/index.js";
 import type { Operation } from "../lib/index.js";
+import { describeValue } from "./describe-value.js";
 import { loopHereOrNone, startOperation } from "./start-operation.js";
 import type { OperationSource } from "./start-operation.js";
 
@@ -39,7 +40,7 @@ export class LeftError<E> extends Error {
 
   /** @param value - the `Left`'s value. */
   constructor(value: E) {
-    super(`a TaskEither failed with Left: ${describe(value)}`, value instanceof Error ? { cause: value } : undefined);
+    super(`a TaskEither failed with Left: ${describeValue(value)}`, value instanceof Error ? { cause: value } : undefined);
     this.left = value;
   }
 
@@ -126,15 +127,4 @@ export function toTask<A>(source: OperationSource<A>): Task<A> {
 export function toTaskEither<A>(source: OperationSource<A>): TaskEither<unknown, A> {
   const loop = loopHereOrNone();
   return () => startOperation(source, loop).done.then(right, (error: unknown) => left(error));
-}
-
-function describe(value: unknown): string {
-  if (value instanceof Error) return `${value.name}: ${value.message}`;
-  if (typeof value === "string") return value;
-  try {
-    const text = JSON.stringify(value) as string | undefined; // undefined for a function or a symbol
-    return text ?? String(value);
-  } catch {
-    return String(value);
-  }
 }

@@ -199,10 +199,10 @@ for (const specifier of ["yieldio/dist/lib/task.js", "yieldio/dist/lib/index.js"
   }
 }
 
-// The bridges' peers (abort-controller-x, fp-ts) are not installed here: the core runs without
+// The bridges' peers (abort-controller-x, effect, fp-ts) are not installed here: the core runs without
 // them, and each bridge says which package it needs.
 const bridges = {};
-for (const specifier of ["yieldio/interop/abort", "yieldio/interop/fp-ts"]) {
+for (const specifier of ["yieldio/interop/abort", "yieldio/interop/effect", "yieldio/interop/fp-ts"]) {
   try {
     await import(specifier);
     bridges[specifier] = "imported";
@@ -259,6 +259,7 @@ test("installed package behaviour: the core runs without the bridges' optional p
   const { bridges } = await runConsumer();
   t.deepEqual(bridges, {
     "yieldio/interop/abort": "ERR_MODULE_NOT_FOUND abort-controller-x",
+    "yieldio/interop/effect": "ERR_MODULE_NOT_FOUND effect",
     "yieldio/interop/fp-ts": "ERR_MODULE_NOT_FOUND fp-ts",
   });
 });
@@ -342,7 +343,7 @@ export type Key = SelectorKey;
 
 /**
  * A user's lint config, typed: `yieldio/eslint` with its optional peers installed; and the
- * bridges with theirs (abort-controller-x, fp-ts, and Node's types, which abort-controller-x's
+ * bridges with theirs (abort-controller-x, effect, fp-ts, and Node's types, which abort-controller-x's
  * declarations need for AbortSignal).
  */
 const LINT_CONSUMER_TS = `
@@ -355,6 +356,21 @@ import { fromTaskEither, toTaskEither, LeftError } from "yieldio/interop/fp-ts";
 import type { TaskEither } from "fp-ts/lib/TaskEither.js";
 import { sleep, fromAbortable } from "yieldio";
 import type { Operation } from "yieldio";
+import { Effect } from "effect";
+import { EffectFailure, fromEffect, toEffect } from "yieldio/interop/effect";
+
+class NotFound {
+  readonly _tag = "NotFound";
+}
+export function* viaEffect(): Operation<number> {
+  try {
+    return yield* fromEffect(Effect.zipWith(toEffect(() => twice(4)), Effect.succeed(1), (a, b) => a + b));
+  } catch (error) {
+    if (error instanceof EffectFailure) return -1;
+    throw error;
+  }
+}
+export const typedFailure = (error: EffectFailure<NotFound>): "NotFound" => error.failure._tag;
 
 function* twice(n: number): Operation<number> {
   yield* sleep(1);
@@ -380,7 +396,16 @@ export const config: Linter.Config[] = [
 `;
 
 /** The optional peers, as the consumer would install them (here: this repository's copies). */
-const LINT_PEERS = ["eslint", "typescript", "typescript-eslint", "@typescript-eslint/utils", "abort-controller-x", "fp-ts", "@types/node"];
+const LINT_PEERS = [
+  "eslint",
+  "typescript",
+  "typescript-eslint",
+  "@typescript-eslint/utils",
+  "abort-controller-x",
+  "effect",
+  "fp-ts",
+  "@types/node",
+];
 
 /**
  * A second consumer project beside the first: a copy of the installed yieldio (a link would
@@ -433,13 +458,20 @@ async function typeCheckConsumer(moduleSettings: Record<string, string>, lintPee
     .filter((f) => f.endsWith(".d.ts") && lintPeers === (f.startsWith("eslint/") || f.startsWith("interop/")))
     .map((f) => path.join(pkg, "dist", f));
   const program = ts.createProgram([file, ...declarations], converted.options);
-  return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
-    const where =
-      diagnostic.file === undefined
-        ? ""
-        : `${path.relative(app, diagnostic.file.fileName)}(${diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1}): `;
-    return where + ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
-  });
+  // yieldio's declarations and the consumer's file; a peer's own declarations may need more
+  // (effect's name the DOM's CryptoKey), which is between the user and that peer.
+  const ours = (name: string): boolean =>
+    (!path.relative(app, name).startsWith("..") && !name.includes(`${path.sep}node_modules${path.sep}`)) || name.startsWith(pkg);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((diagnostic) => diagnostic.file === undefined || ours(diagnostic.file.fileName))
+    .map((diagnostic) => {
+      const where =
+        diagnostic.file === undefined
+          ? ""
+          : `${path.relative(app, diagnostic.file.fileName)}(${diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1}): `;
+      return where + ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
+    });
 }
 
 test("installed package behaviour: a strict TypeScript consumer type-checks with the README's requirements (nodenext)", async (t) => {
