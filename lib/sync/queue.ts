@@ -31,6 +31,8 @@ import { RingBuffer } from "./ring-buffer.js";
 import type { Waiter } from "../core/waiter.js";
 import { WaitQueue, WOKEN } from "./wait-queue.js";
 import { describeReceived } from "../core/received.js";
+import { InvalidStateError } from "../core/errors.js";
+import { _PromiseWaiter } from "./promise-waiter.js";
 
 /**
  * Options of {@link Queue}, {@link LifoQueue} and {@link PriorityQueue}.
@@ -464,6 +466,27 @@ export class Queue<T> {
   }
 
   /**
+   * Consumes the queue from async code, outside the loop: `for await (const item of queue)`
+   * takes each item as `get()` would, waiting while the queue is empty, and ends once the queue
+   * is shut down and empty. Items are taken in the queue's order, fairly with the tasks
+   * waiting in `get()`; `taskDone()` is the consumer's to call, as after `get()`.
+   *
+   * **Cancellation:** leaving the loop early (`break`, a `return`, an exception) gives up the
+   * waiting place: an item put later goes to someone else, never lost.
+   *
+   * @example
+   * ```ts
+   * const results = new Queue<string>();
+   * const running = run(producer(results)); // puts, then results.shutdown()
+   * for await (const result of results) console.log(result);
+   * await running;
+   * ```
+   */
+  [Symbol.asyncIterator](): AsyncIterator<T, undefined> {
+    return new QueueAsyncIterator(this.#core);
+  }
+
+  /**
    * Shuts the queue down (Python 3.13): `put()` and `putNowait()` raise {@link QueueShutDown}
    * from now on, and so do `get()` and `getNowait()` once the queue is empty. Every task
    * waiting in `put()` (its item is not added) or `get()` raises {@link QueueShutDown}. With
@@ -493,6 +516,48 @@ export class Queue<T> {
     );
   }
 }
+
+/** What `for await (const item of queue)` runs on; see {@link Queue} `[Symbol.asyncIterator]`. */
+class QueueAsyncIterator<T> implements AsyncIterator<T, undefined> {
+  readonly #core: QueueCore<T>;
+  #waiter: _PromiseWaiter<unknown> | undefined; // the pending next()'s place among the getters
+
+  constructor(core: QueueCore<T>) {
+    this.#core = core;
+  }
+
+  async next(): Promise<IteratorResult<T, undefined>> {
+    if (this.#waiter !== undefined)
+      throw new InvalidStateError("a queue's async iterator was asked for the next item while it waited for one");
+    const core = this.#core;
+    if (core.store.length > 0) return { done: false, value: core.take() };
+    if (core.shutDown) return { done: true, value: undefined };
+    const waiter = (this.#waiter = new _PromiseWaiter<unknown>());
+    core.getters.push(waiter);
+    try {
+      const item = await waiter.promise;
+      if (item === GAVE_UP) return { done: true, value: undefined };
+      return { done: false, value: (item === UNDEFINED_ITEM ? undefined : item) as T };
+    } catch (error) {
+      if (error instanceof QueueShutDown) return { done: true, value: undefined };
+      throw error;
+    } finally {
+      this.#waiter = undefined;
+    }
+  }
+
+  return(): Promise<IteratorResult<T, undefined>> {
+    const waiter = this.#waiter;
+    if (waiter?.pending === true) {
+      this.#core.getters.withdraw(waiter);
+      waiter.withdraw(GAVE_UP);
+    }
+    return Promise.resolve({ done: true, value: undefined });
+  }
+}
+
+/** What a waiting next() of an iterator that was returned resolves with. */
+const GAVE_UP: unique symbol = Symbol("gave up");
 
 const exemplar = new Queue<unknown>();
 _keepMaps(exemplar, exemplar.get(), exemplar.put(undefined)); // see exemplars.ts

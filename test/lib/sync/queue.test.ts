@@ -11,6 +11,7 @@ import {
   QueueShutDown,
   TimeoutError,
   createTask,
+  fromPromise,
   getRunningLoop,
   sleep,
   waitFor,
@@ -797,4 +798,64 @@ test("`Queue` behaviour: a producer faster than its consumer is held back by max
     );
     t.is(maxSeen, 3);
   });
+});
+
+// ---- for await, from async code outside the loop ------------------------------------------
+
+test("`Queue[Symbol.asyncIterator]()` behaviour: async code outside the loop reads what tasks put, in order, and ends at shutdown", async (t) => {
+  const queue = new Queue<string>({ maxsize: 2 });
+  const running = runVirtual(t, function* () {
+    for (const item of ["a", "b", "c", "d"]) {
+      yield* queue.put(item); // waits for room: the async reader takes them as they come
+      yield* sleep(10);
+    }
+    queue.shutdown();
+  });
+  const read: string[] = [];
+  for await (const item of queue) read.push(item);
+  await running;
+  t.deepEqual(read, ["a", "b", "c", "d"]);
+});
+
+test("`Queue[Symbol.asyncIterator]()` behaviour: fair with tasks waiting in get(); undefined items pass through", async (t) => {
+  const queue = new Queue<string | undefined>();
+  const iterator = queue[Symbol.asyncIterator]();
+  const log: string[] = [];
+  const { result } = await runVirtual(t, function* () {
+    const getter = createTask(queue.get()); // waits first
+    yield* yieldNow();
+    const outside = iterator.next(); // waits second
+    queue.putNowait("first");
+    queue.putNowait(undefined);
+    log.push(`task got ${String(yield* getter)}`);
+    const step = yield* fromPromise(outside);
+    log.push(`async code got ${String(step.value)}`);
+    return queue.qsize();
+  });
+  t.deepEqual(log, ["task got first", "async code got undefined"]);
+  t.is(result, 0);
+});
+
+test("`Queue[Symbol.asyncIterator]()` behaviour: leaving the loop gives up the waiting place: a later item stays in the queue", async (t) => {
+  const queue = new Queue<number>();
+  const iterator = queue[Symbol.asyncIterator]();
+  const waiting = iterator.next();
+  const returned = await iterator.return!();
+  t.deepEqual(returned, { done: true, value: undefined });
+  t.deepEqual(await waiting, { done: true, value: undefined }, "the pending next() ends");
+  queue.putNowait(7);
+  t.is(queue.qsize(), 1, "nothing was handed to the iterator that left");
+  t.is(queue.getNowait(), 7);
+  const again = queue[Symbol.asyncIterator]();
+  queue.shutdown(true);
+  t.deepEqual(await again.next(), { done: true, value: undefined });
+});
+
+test("`Queue[Symbol.asyncIterator]()` behaviour: a second next() while one waits is an InvalidStateError; shutdown ends the waiting one", async (t) => {
+  const queue = new Queue<number>();
+  const iterator = queue[Symbol.asyncIterator]();
+  const waiting = iterator.next();
+  await t.throwsAsync(iterator.next(), { name: "InvalidStateError", message: /while it waited for one/ });
+  queue.shutdown();
+  t.deepEqual(await waiting, { done: true, value: undefined });
 });
