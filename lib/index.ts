@@ -86,6 +86,7 @@ export type { ReturnWhen, WaitOptions, WaitResult } from "./structured/wait.js";
 export { asCompleted } from "./structured/as-completed.js";
 export type { AsCompletedOptions } from "./structured/as-completed.js";
 export { taskGroup, TaskGroup } from "./structured/task-group.js";
+export type { TaskStatus } from "./structured/task-group.js";
 export { ExceptionGroup } from "./structured/exception-group.js";
 
 // Synchronisation primitives and queues:

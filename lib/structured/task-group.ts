@@ -46,6 +46,29 @@ type State = typeof OPEN | typeof EXITING | typeof DONE;
 const NONE: unique symbol = Symbol("none");
 
 /**
+ * What {@link TaskGroup.start} gives the child it starts: the child calls `started(value)`
+ * once it is ready (listening, connected, warmed up), and `start()` returns that value.
+ *
+ * @typeParam V - the value handed back to the caller of `start()`.
+ * @example
+ * ```ts
+ * function* serve(status: TaskStatus<number>): Coroutine<void> {
+ *   const server = yield* startServer(handler, "127.0.0.1", 0);
+ *   status.started((server.address() as SocketAddress).port);
+ *   yield* server.serveForever();
+ * }
+ * ```
+ */
+export interface TaskStatus<V> {
+  /**
+   * Says the child is ready: `start()` returns `value`, and the child goes on in the group.
+   *
+   * @throws {@link InvalidStateError} when called a second time.
+   */
+  started(value: V): void;
+}
+
+/**
  * The handle of a running task group, given to its body by {@link taskGroup}: start child
  * tasks with {@link TaskGroup.createTask}, stop everything with {@link TaskGroup.cancel}.
  *
@@ -152,6 +175,64 @@ export class TaskGroup {
   }
 
   /**
+   * Starts a child that says when it is ready (Trio's `nursery.start`): runs `fn(status)` as a
+   * child of the group and returns once it calls `status.started(value)`, with that value. The
+   * child then goes on in the group like any other.
+   *
+   * - An error of the child before `started()` is raised here, not into the group (the group
+   *   and the other children go on); a child that returns without calling `started()` makes
+   *   this raise an {@link InvalidStateError}.
+   * - After `started()`, the child's errors are the group's, as for `createTask`.
+   *
+   * **Cancellation:** cancelled while it waits, the child is cancelled too, and this raises
+   * `CancelledError` once the child has unwound. A cancellation of the group before
+   * `started()` cancels the child, and this raises its `CancelledError`.
+   *
+   * @param fn - a function of the child's {@link TaskStatus}, returning the child's Operation.
+   * @param options - as for {@link TaskGroup.createTask}.
+   * @throws {@link InvalidStateError} once the group has finished, or when the child ends
+   *   without calling `started()`; the child's error before `started()`; TypeError if `fn` is
+   *   not a function.
+   * @example
+   * ```ts
+   * yield* taskGroup(function* (tg) {
+   *   const port = yield* tg.start(serve); // listening when this returns
+   *   const [reader, writer] = yield* openConnection("127.0.0.1", port);
+   *   // ...
+   * });
+   * ```
+   */
+  *start<V>(fn: (status: TaskStatus<V>) => Operation<unknown>, options?: TaskOptions): Generator<Instruction, V, unknown> {
+    if (typeof fn !== "function") {
+      throw new TypeError(`TaskGroup.start() needs a function of the task status: received ${describeReceived(fn)}`);
+    }
+    const ready = this.#loop.createFuture<V>();
+    let startedCalled = false;
+    const status: TaskStatus<V> = {
+      started: (value) => {
+        if (startedCalled) throw new InvalidStateError("TaskStatus.started() was called twice: a child says it is ready once");
+        startedCalled = true;
+        ready.setResult(value);
+      },
+    };
+    const child = this.createTask(
+      startable(fn, status, ready, () => startedCalled),
+      options,
+    );
+    try {
+      return yield* ready;
+    } catch (error) {
+      if (!(error instanceof CancelledError) || child.done()) throw error;
+      // The caller was cancelled while the child got ready: the child goes too, and the
+      // caller's cancellation completes once it has unwound.
+      child.cancel();
+      yield* shield(settled(child));
+      if (ready.done() && !ready.cancelled()) ready.exception(); // retrieved: nobody else will look
+      throw error;
+    }
+  }
+
+  /**
    * Cancels the group: its children and its body (Python 3.15's `TaskGroup.cancel()`). The
    * group waits for them to unwind and then ends without an error: `taskGroup()` returns the
    * body's value if the body had already returned, else `undefined`. Errors of children still
@@ -243,6 +324,49 @@ export class TaskGroup {
   /** Cancels the group scope (children and body), keeping the first reason. */
   #abort(why: string): void {
     this.#scope.cancel({ source: "task-group", message: why });
+  }
+}
+
+/**
+ * A child of `start()`: until it calls `started()`, its fate is the caller's business, not the
+ * group's. Its error then goes to `ready` (start() raises it) and the child ends quietly; a
+ * cancellation goes to `ready` and still ends the child cancelled; a return without `started()`
+ * fails `ready`.
+ */
+function* startable<V>(
+  fn: (status: TaskStatus<V>) => Operation<unknown>,
+  status: TaskStatus<V>,
+  ready: Future<V>,
+  startedCalled: () => boolean,
+): Generator<Instruction, unknown, unknown> {
+  try {
+    const op = fn(status);
+    if (!isOperation(op)) {
+      throw new TypeError(
+        `the function given to TaskGroup.start() returned ${describeReceived(op)}, not an Operation: write it as a generator function`,
+      );
+    }
+    const value = yield* op;
+    if (!startedCalled())
+      ready.setException(new InvalidStateError("the child of TaskGroup.start() returned without calling status.started()"));
+    return value;
+  } catch (error) {
+    if (startedCalled()) throw error; // the group's, from now on
+    if (error instanceof CancelledError) {
+      ready.cancel(error.message);
+      throw error;
+    }
+    ready.setException(error);
+    return undefined;
+  }
+}
+
+/** Waits for `task` to finish, whichever way. */
+function* settled(task: Task<unknown>): Generator<Instruction, void, unknown> {
+  try {
+    yield* task;
+  } catch {
+    // Its outcome is not the caller's: only that it is over.
   }
 }
 
