@@ -5,16 +5,7 @@
  * waits, and errors after started() belonging to the group.
  */
 import test from "ava";
-import {
-  CancelledError,
-  ExceptionGroup,
-  InvalidStateError,
-  createTask,
-  getRunningLoop,
-  sleep,
-  taskGroup,
-  yieldNow,
-} from "../../../lib/index.js";
+import { CancelledError, ExceptionGroup, createTask, getRunningLoop, sleep, taskGroup, yieldNow } from "../../../lib/index.js";
 import type { Coroutine, TaskStatus } from "../../../lib/index.js";
 import { runVirtual } from "../../helpers/loop.js";
 import { errorOf, settle } from "../../helpers/operations.js";
