@@ -94,6 +94,8 @@ export { Lock } from "./sync/lock.js";
 export { Event } from "./sync/event.js";
 export { Condition } from "./sync/condition.js";
 export { Semaphore, BoundedSemaphore } from "./sync/semaphore.js";
+export { CapacityLimiter, WouldBlock } from "./sync/capacity-limiter.js";
+export type { CapacityLimiterStatistics } from "./sync/capacity-limiter.js";
 export { Barrier } from "./sync/barrier.js";
 export { BrokenBarrierError } from "./sync/broken-barrier-error.js";
 export { Queue } from "./sync/queue.js";
