@@ -46,6 +46,8 @@ export { shield } from "./time/shield.js";
 export { timeout, timeoutAt, moveOnAfter, moveOnAt, Timeout } from "./time/timeout.js";
 export type { TimeoutBody } from "./time/timeout.js";
 export { waitFor } from "./time/wait-for.js";
+export { retry } from "./time/retry.js";
+export type { Backoff, RetryOptions } from "./time/retry.js";
 export { run } from "./core/run.js";
 export type { RunOptions } from "./core/run.js";
 export { main } from "./core/main.js";
