@@ -175,6 +175,10 @@ function checkTime(where: string, name: string, value: unknown): asserts value i
 export class EventLoop {
   readonly #selector: Selector;
   readonly #ready = new ReadyQueue();
+  // waitAllTasksBlocked(): its parked waiters by cushion, then arrival (undefined when none);
+  // #idlePrimed: the poll in progress was shortened to the smallest cushion.
+  #idleWaiters: Array<{ readonly cushionMs: number; readonly waiter: Waiter<void> }> | undefined;
+  #idlePrimed = false;
   readonly #timers = new TimerHeap();
   #timerSeq = 0;
   #running = false;
@@ -825,6 +829,7 @@ export class EventLoop {
           this.#queueIoCallbacks(events);
           events = undefined;
           this.#queueDueTimers();
+          if (this.#idlePrimed && this.#ready.length === 0) this.#wakeIdleWaiters();
           snapshot = this.#ready.length;
         }
         const left = this.#runReadySnapshot(snapshot);
@@ -876,12 +881,55 @@ export class EventLoop {
 
   /** Phase 2: the poll-timeout rule, in one place. */
   #pollTimeout(): number | null {
+    this.#idlePrimed = false;
     if (this.#ready.length > 0 || this.#stopping) return 0;
     const nextWhen = this.#timers.peekWhen();
-    if (nextWhen === Number.POSITIVE_INFINITY) return null;
-    const timeoutMs = nextWhen - this.time();
-    if (timeoutMs <= 0) return 0;
-    return Number.isFinite(timeoutMs) ? timeoutMs : null;
+    let timeoutMs: number | null = null;
+    if (nextWhen !== Number.POSITIVE_INFINITY) {
+      const untilTimer = nextWhen - this.time();
+      if (untilTimer <= 0) return 0;
+      timeoutMs = Number.isFinite(untilTimer) ? untilTimer : null;
+    }
+    // waitAllTasksBlocked(): nothing can run; if nothing happens for the smallest cushion
+    // either (no I/O, no timer before it), its waiters are woken after this poll (Trio's rule).
+    const cushion = this.#idleWaiters?.[0]?.cushionMs;
+    if (cushion !== undefined && (timeoutMs === null || cushion < timeoutMs)) {
+      this.#idlePrimed = true;
+      return cushion;
+    }
+    return timeoutMs;
+  }
+
+  /** After a poll primed for idleness found nothing to run: wakes the waiters of the smallest cushion. */
+  #wakeIdleWaiters(): void {
+    this.#idlePrimed = false;
+    const waiters = this.#idleWaiters;
+    const first = waiters?.[0];
+    if (waiters === undefined || first === undefined) return;
+    let count = 0;
+    while (count < waiters.length && waiters[count]?.cushionMs === first.cushionMs) count++;
+    for (const idle of waiters.splice(0, count)) idle.waiter.wake(undefined);
+    if (waiters.length === 0) this.#idleWaiters = undefined;
+  }
+
+  /**
+   * @internal Parks `waiter` until every task is blocked for `cushionMs` (see
+   * `waitAllTasksBlocked()`); waiters are kept by cushion, then arrival.
+   */
+  _addIdleWaiter(waiter: Waiter<void>, cushionMs: number): void {
+    const waiters = (this.#idleWaiters ??= []);
+    let at = waiters.length;
+    while (at > 0 && (waiters[at - 1]?.cushionMs ?? 0) > cushionMs) at--;
+    waiters.splice(at, 0, { cushionMs, waiter });
+  }
+
+  /** @internal Withdraws a waiter of `waitAllTasksBlocked()` (its task was cancelled). */
+  _removeIdleWaiter(waiter: Waiter<void>): void {
+    const waiters = this.#idleWaiters;
+    if (waiters === undefined) return;
+    const at = waiters.findIndex((idle) => idle.waiter === waiter);
+    if (at >= 0) waiters.splice(at, 1);
+    if (waiters.length === 0) this.#idleWaiters = undefined;
   }
 
   /** Phase 3 (second half): the callbacks of ready file objects join the ready queue. */
