@@ -19,8 +19,8 @@ import { getRunningLoop } from "./running.js";
  *
  * **Cancellation:** the wait is withdrawn and `CancelledError` is raised.
  *
- * @param cushionMs - how long (loop time) nothing may happen after every task is blocked;
- *   default 0.
+ * @param cushionMs - how long nothing may happen after every task is blocked, in milliseconds
+ *   of loop time; default 0.
  * @throws TypeError for a non-number; RangeError for a negative or NaN cushion.
  * @example
  * ```ts

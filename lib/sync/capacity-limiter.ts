@@ -103,6 +103,12 @@ export class CapacityLimiter {
     return this.#total;
   }
 
+  /**
+   * Changes how many may borrow at once: more tokens go to waiters at once; fewer take effect
+   * as borrowed tokens come back (none is taken away).
+   *
+   * @throws TypeError for a non-number; RangeError for a value below 1 or a fraction.
+   */
   set totalTokens(value: number) {
     checkTotal("CapacityLimiter.totalTokens", value);
     this.#total = value;
