@@ -98,6 +98,8 @@ export { Event } from "./sync/event.js";
 export { Condition } from "./sync/condition.js";
 export { Semaphore, BoundedSemaphore } from "./sync/semaphore.js";
 export { CapacityLimiter, WouldBlock } from "./sync/capacity-limiter.js";
+export { openChannel, SendChannel, ReceiveChannel, EndOfChannel, ClosedResourceError } from "./sync/channel.js";
+export type { ChannelStatistics } from "./sync/channel.js";
 export type { CapacityLimiterStatistics } from "./sync/capacity-limiter.js";
 export { Barrier } from "./sync/barrier.js";
 export { BrokenBarrierError } from "./sync/broken-barrier-error.js";
