@@ -39,6 +39,7 @@ export { EventLoop, BUDGET_MS } from "./core/event-loop.js";
 export type { EventLoopOptions, ExceptionContext, ExceptionHandler } from "./core/event-loop.js";
 export { getRunningLoop, currentTask, allTasks } from "./core/running.js";
 export { waitAllTasksBlocked } from "./core/wait-all-tasks-blocked.js";
+export { ContextVar, ContextToken, LookupError } from "./core/context-var.js";
 export { createTask } from "./core/create-task.js";
 export { sleep, yieldNow } from "./time/sleep.js";
 export { CancelScope } from "./core/cancel-scope.js";

@@ -37,7 +37,7 @@ import { NO_ARGS, TimerHandle } from "./handle.js";
 import { AwaitInstruction, isInstruction } from "./instruction.js";
 import type { Instruction, SleepInstruction } from "./instruction.js";
 import type { Operation } from "./operation.js";
-import { _swapCurrentTask } from "./running.js";
+import { _swapCurrentTask, currentTask } from "./running.js";
 import { isThenable, thenableResultError } from "./thenable-result.js";
 import { Waiter } from "./waiter.js";
 import { describeReceived } from "./received.js";
@@ -161,6 +161,12 @@ export class Task<T> extends Future<T> {
   // owned by this task, and it is linked under the task group's scope, if any.
   #innermost: CancelScope | undefined = undefined;
   #extras: TaskExtras | undefined = undefined;
+  /**
+   * @internal The task's context (`ContextVar` values): copied from its creator's when it is
+   * created (asyncio's rule), replaced, never changed in place, by `ContextVar.set()`, so a copy
+   * is a reference; undefined for none (most tasks).
+   */
+  _context: ReadonlyMap<object, unknown> | undefined;
   /** @internal The loop's intrusive list of pending tasks. */
   _prevTask: Task<unknown> | undefined = undefined;
   /** @internal */
@@ -180,6 +186,7 @@ export class Task<T> extends Future<T> {
       throw new TypeError(`createTask() needs a string name: received ${describeReceived(name)}`);
     }
     this.#name = name ?? ++taskCounter;
+    this._context = currentTask()?._context ?? _outsideContext.map;
     if (options?.parentScope !== undefined) this.#createRootScope(options.parentScope);
     if (loop.debug) this.#getExtras().creationStack = new Error("task created here").stack;
   }
@@ -640,6 +647,12 @@ export class Task<T> extends Future<T> {
     else this._settle(FUTURE_REJECTED, value);
   }
 }
+
+/**
+ * @internal The context outside any task (a loop callback, code before `run()`): what
+ * `ContextVar.set()` changes there, and what a task created there starts with.
+ */
+export const _outsideContext: { map: ReadonlyMap<object, unknown> | undefined } = { map: undefined };
 
 /** @internal An inert sleep timer, for the exemplars (see exemplars.ts). */
 export function _exemplarSleepTimer(task: Task<unknown>): object {
