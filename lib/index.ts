@@ -60,6 +60,8 @@ export { useAbortSignal } from "./interop/use-abort-signal.js";
 export { once } from "./interop/once.js";
 export type { EventEmitterLike, EventTargetLike } from "./interop/once.js";
 export { fromAsyncIterable } from "./interop/from-async-iterable.js";
+export { action } from "./interop/action.js";
+export type { ActionExecutor } from "./interop/action.js";
 export type { OperationIterator } from "./interop/from-async-iterable.js";
 export type { AbortSignalLike, HostAbortSignal } from "./core/abort-signal-like.js";
 export { StreamReader } from "./streams/stream-reader.js";
