@@ -10,7 +10,8 @@
 
 import { AbortError } from "abort-controller-x";
 import type { HostAbortSignal } from "../lib/index.js";
-import { isCancellation, loopHereOrNone, startOperation } from "./start-operation.js";
+import { CancelledError } from "../lib/index.js";
+import { checkOperationSource, loopHereOrNone, startOperation } from "./start-operation.js";
 import type { OperationSource } from "./start-operation.js";
 
 export type { OperationSource } from "./start-operation.js";
@@ -30,6 +31,7 @@ export type { OperationSource } from "./start-operation.js";
  * Promise (through `fromAbortable`) aborts the signal it gave, which cancels the Operation.
  *
  * @param source - an Operation, or a function returning a fresh one per call.
+ * @throws TypeError if `source` is neither an Operation nor a function.
  * @example
  * ```ts
  * import { race, retry } from "abort-controller-x";
@@ -38,10 +40,7 @@ export type { OperationSource } from "./start-operation.js";
  * ```
  */
 export function toAbortable<T>(source: OperationSource<T>): (signal: HostAbortSignal) => Promise<T> {
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller can pass anything
-  if (typeof source !== "function" && (typeof source !== "object" || source === null)) {
-    throw new TypeError(`toAbortable() needs an Operation or a function returning one: received ${typeof source}`);
-  }
+  checkOperationSource("toAbortable()", source);
   const loop = loopHereOrNone();
   return async (signal) => {
     const abortSignal = signal;
@@ -56,7 +55,7 @@ export function toAbortable<T>(source: OperationSource<T>): (signal: HostAbortSi
       return await started.done;
     } catch (error) {
       // eslint-disable-next-line @typescript-eslint/only-throw-error -- abort-controller-x's AbortError (see above)
-      if (isCancellation(error)) throw Object.assign(new AbortError(error.message), { cause: error });
+      if (error instanceof CancelledError) throw Object.assign(new AbortError(error.message), { cause: error });
       throw error;
     } finally {
       abortSignal.removeEventListener("abort", onAbort);

@@ -10,7 +10,7 @@ import { Cause, Effect, Exit, Option } from "effect";
 import { CancelledError, fromAbortable } from "../lib/index.js";
 import type { Operation } from "../lib/index.js";
 import { describeValue } from "./describe-value.js";
-import { loopHereOrNone, startOperation } from "./start-operation.js";
+import { checkOperationSource, loopHereOrNone, startOperation } from "./start-operation.js";
 import type { OperationSource } from "./start-operation.js";
 
 export type { OperationSource } from "./start-operation.js";
@@ -87,6 +87,7 @@ export function* fromEffect<A, E>(effect: Effect.Effect<A, E>): Operation<A> {
  *
  * @param source - an Operation, or a function returning a fresh one per run (an Effect can run
  *   many times; a generator object runs once).
+ * @throws TypeError if `source` is neither an Operation nor a function.
  * @example
  * ```ts
  * const program = Effect.timeout(toEffect(() => crawl(site)), "5 seconds");
@@ -94,6 +95,7 @@ export function* fromEffect<A, E>(effect: Effect.Effect<A, E>): Operation<A> {
  * ```
  */
 export function toEffect<A>(source: OperationSource<A>): Effect.Effect<A, unknown> {
+  checkOperationSource("toEffect()", source);
   const loop = loopHereOrNone();
   return Effect.callback<A, unknown>((resume) => {
     const started = startOperation(source, loop);

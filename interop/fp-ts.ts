@@ -15,7 +15,7 @@ import type { TaskEither } from "fp-ts/lib/TaskEither.js";
 import { fromPromise } from "../lib/index.js";
 import type { Operation } from "../lib/index.js";
 import { describeValue } from "./describe-value.js";
-import { loopHereOrNone, startOperation } from "./start-operation.js";
+import { checkOperationSource, loopHereOrNone, startOperation } from "./start-operation.js";
 import type { OperationSource } from "./start-operation.js";
 
 export type { OperationSource } from "./start-operation.js";
@@ -99,6 +99,7 @@ export function* fromTaskEither<E, A>(taskEither: TaskEither<E, A>): Operation<A
  * loop.
  *
  * @param source - an Operation, or a function returning a fresh one per call.
+ * @throws TypeError if `source` is neither an Operation nor a function.
  * @example
  * ```ts
  * const task: Task<string> = toTask(() => readGreeting());
@@ -106,6 +107,7 @@ export function* fromTaskEither<E, A>(taskEither: TaskEither<E, A>): Operation<A
  * ```
  */
 export function toTask<A>(source: OperationSource<A>): Task<A> {
+  checkOperationSource("toTask()", source);
   const loop = loopHereOrNone();
   return () => startOperation(source, loop).done;
 }
@@ -118,6 +120,7 @@ export function toTask<A>(source: OperationSource<A>): Task<A> {
  * `Left` holding the `CancelledError`.
  *
  * @param source - an Operation, or a function returning a fresh one per call.
+ * @throws TypeError if `source` is neither an Operation nor a function.
  * @example
  * ```ts
  * const result = await toTaskEither(() => fetchUser(id))();
@@ -125,6 +128,7 @@ export function toTask<A>(source: OperationSource<A>): Task<A> {
  * ```
  */
 export function toTaskEither<A>(source: OperationSource<A>): TaskEither<unknown, A> {
+  checkOperationSource("toTaskEither()", source);
   const loop = loopHereOrNone();
   return () => startOperation(source, loop).done.then(right, (error: unknown) => left(error));
 }

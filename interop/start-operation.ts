@@ -5,7 +5,7 @@
  * @module
  */
 
-import { CancelledError, currentTask, getRunningLoop, run } from "../lib/index.js";
+import { currentTask, getRunningLoop, isOperation, run } from "../lib/index.js";
 import type { EventLoop, Operation, Task } from "../lib/index.js";
 
 /** An Operation, or a function that makes a fresh one each time (so that it can run again). */
@@ -44,9 +44,15 @@ export function startOperation<T>(source: OperationSource<T>, loop: EventLoop | 
   };
 }
 
-/** Whether `error` is the cancellation of a started Operation. */
-export function isCancellation(error: unknown): error is CancelledError {
-  return error instanceof CancelledError;
+/**
+ * Checks what a bridge was given to run: an Operation, or a function returning one (what the
+ * function returns is checked when it runs, by the loop).
+ *
+ * @throws TypeError for anything else, naming `where`.
+ */
+export function checkOperationSource(where: string, source: unknown): void {
+  if (typeof source === "function" || isOperation(source)) return;
+  throw new TypeError(`${where} needs an Operation or a function returning one: received ${source === null ? "null" : typeof source}`);
 }
 
 /** The running loop when called inside one (a bridge made in a coroutine), else undefined. */

@@ -550,7 +550,7 @@ class QueueAsyncIterator<T> implements AsyncIterator<T, undefined> {
     const waiter = this.#waiter;
     if (waiter?.pending === true) {
       this.#core.getters.withdraw(waiter);
-      waiter.withdraw(GAVE_UP);
+      waiter.wake(GAVE_UP); // the place is given up: later hand-offs skip it
     }
     return Promise.resolve({ done: true, value: undefined });
   }

@@ -22,7 +22,6 @@
  */
 
 import { RingBuffer } from "./ring-buffer.js";
-import type { Waiter } from "../core/waiter.js";
 import type { Wait } from "../core/instruction.js";
 
 /**
@@ -37,19 +36,33 @@ export const WOKEN: unique symbol = Symbol("woken");
 const COMPACT_AT = 32;
 
 /**
+ * @internal What a wait queue holds: a parked task's `Waiter`, or any other place-holder with
+ * the same three members (async code outside the loop waiting through a `_PromiseWaiter`). The
+ * queue and the primitives only ever read `pending` and call `wake` or `fail`.
+ */
+export interface _Parked<T> {
+  /** True while the place can still be woken. */
+  readonly pending: boolean;
+  /** Hands `value` over; false if the place was settled or withdrawn already. */
+  wake(value: T): boolean;
+  /** Hands `error` over; false if the place was settled or withdrawn already. */
+  fail(error: unknown): boolean;
+}
+
+/**
  * @internal A FIFO of parked waiters, each with an optional payload (a put's item, a get's
  * receiving end), for primitives built on the trap protocol.
  */
-export class WaitQueue<T> {
+export class WaitQueue<T, W extends _Parked<T> = _Parked<T>> {
   // Invariant: #head followed by #rest holds, in arrival order, every waiter parked here and
   // not yet woken (`pending`), and possibly withdrawn ones (not `pending`) not yet dropped;
   // #head is undefined only when #rest is empty too. The head sits in a field and the ring is
   // made on the second waiter, so a queue of at most one waiter (the common case) is one
   // small object. #parked counts the pending waiters. Payloads, if kept, are aligned:
   // #headPayload, then #restPayloads.
-  #head: Waiter<T> | undefined = undefined;
+  #head: W | undefined = undefined;
   #headPayload: unknown = undefined;
-  #rest: RingBuffer<Waiter<T>> | undefined = undefined;
+  #rest: RingBuffer<W> | undefined = undefined;
   #restPayloads: RingBuffer<unknown> | undefined = undefined;
   readonly #withPayloads: boolean;
   #parked = 0;
@@ -65,14 +78,14 @@ export class WaitQueue<T> {
   }
 
   /** Parks `waiter` at the tail, with `payload` if the queue keeps payloads. */
-  push(waiter: Waiter<T>, payload?: unknown): void {
+  push(waiter: W, payload?: unknown): void {
     this.#parked++;
     if (this.#head === undefined) {
       this.#head = waiter;
       this.#headPayload = payload;
       return;
     }
-    const rest = (this.#rest ??= new RingBuffer<Waiter<T>>());
+    const rest = (this.#rest ??= new RingBuffer<W>());
     if (rest.length >= COMPACT_AT && rest.length > 2 * this.#parked) this.#compact(rest);
     rest.push(waiter);
     if (this.#withPayloads) (this.#restPayloads ??= new RingBuffer<unknown>()).push(payload);
@@ -82,13 +95,13 @@ export class WaitQueue<T> {
    * Notes that a parked waiter of this queue was withdrawn: call it from the wait's `abort`
    * (which then returns true). The kernel marks the waiter not pending once `abort` returns.
    */
-  withdraw(waiter: Waiter<T>): void {
+  withdraw(waiter: W): void {
     if (!waiter.pending) throw new Error("WaitQueue.withdraw() was given a waiter that is no longer parked: a broken primitive");
     this.#parked--;
   }
 
   /** The first parked waiter (dropping withdrawn ones at the head), or undefined. */
-  peek(): Waiter<T> | undefined {
+  peek(): W | undefined {
     for (;;) {
       const head = this.#head;
       if (head === undefined || head.pending) return head;
@@ -145,7 +158,7 @@ export class WaitQueue<T> {
   }
 
   /** Drops the withdrawn waiters of the ring, keeping the order of the parked ones. */
-  #compact(rest: RingBuffer<Waiter<T>>): void {
+  #compact(rest: RingBuffer<W>): void {
     const payloads = this.#restPayloads;
     for (let n = rest.length; n > 0; n--) {
       // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- n counts the entries left in rest

@@ -126,3 +126,10 @@ test("`toEffect()` behaviour: made inside a loop, runs there; fromEffect reads i
   });
   t.deepEqual(log, ["on the same loop: true", "inner finally", "TimeoutError"]);
 });
+
+test("`toEffect()` behaviour: anything but an Operation or a function is a TypeError, at once", (t) => {
+  t.throws(() => toEffect("crawl" as never), {
+    instanceOf: TypeError,
+    message: "toEffect() needs an Operation or a function returning one: received string",
+  });
+});

@@ -86,3 +86,14 @@ test("`fromTask()` and `fromTaskEither()` behaviour: anything but a function is 
   });
   t.deepEqual(result, ["TypeError", "TypeError"]);
 });
+
+test("`toTask()` and `toTaskEither()` behaviour: anything but an Operation or a function is a TypeError, at once", (t) => {
+  t.throws(() => toTask(42 as never), {
+    instanceOf: TypeError,
+    message: "toTask() needs an Operation or a function returning one: received number",
+  });
+  t.throws(() => toTaskEither(null as never), {
+    instanceOf: TypeError,
+    message: "toTaskEither() needs an Operation or a function returning one: received null",
+  });
+});

@@ -18,7 +18,7 @@ function park(queue: WaitQueue<string>, payload: unknown): Coroutine<string> {
 
 test("`WaitQueue` behaviour: wakes in arrival order; size counts parked waiters", async (t) => {
   await runVirtual(t, function* () {
-    const queue = new WaitQueue<string>();
+    const queue = new WaitQueue<string, Waiter<string>>();
     const tasks = ["a", "b", "c"].map((name) => createTask(park(queue, name)));
     yield* yieldNow();
     t.is(queue.size, 3);
@@ -35,7 +35,7 @@ test("`WaitQueue` behaviour: wakes in arrival order; size counts parked waiters"
 
 test("`WaitQueue` behaviour: withdrawn waiters are skipped, with their payloads, and do not count", async (t) => {
   await runVirtual(t, function* () {
-    const queue = new WaitQueue<string>(true);
+    const queue = new WaitQueue<string, Waiter<string>>(true);
     const tasks = ["a", "b", "c", "d"].map((name) => createTask(park(queue, name)));
     yield* yieldNow();
     tasks[0]!.cancel();
@@ -60,7 +60,7 @@ test("`WaitQueue` behaviour: withdrawn waiters are skipped, with their payloads,
 
 test("`WaitQueue` behaviour: when withdrawn waiters pile up they are compacted away, keeping order and payloads aligned", async (t) => {
   await runVirtual(t, function* () {
-    const queue = new WaitQueue<string>(true);
+    const queue = new WaitQueue<string, Waiter<string>>(true);
     const tasks: Task<string>[] = [];
     for (let i = 0; i < 200; i++) tasks.push(createTask(park(queue, `p${i}`)));
     yield* yieldNow();
