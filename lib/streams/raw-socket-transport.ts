@@ -15,31 +15,22 @@
  * @module
  */
 
+import type { SelectorSocket } from "../../selectors/selector.js";
 import type { EventLoop } from "../core/event-loop.js";
 import { InvalidStateError } from "../core/errors.js";
 import type { Protocol, Transport } from "./transport.js";
 
 /**
- * The raw non-blocking socket a {@link RawSocketTransport} moves bytes with (the native
- * selector's `NativeSocket` has this shape).
+ * The raw non-blocking socket a {@link RawSocketTransport} moves bytes with: the part of a
+ * selector's own socket (`SelectorSocket`, such as the native selector's `NativeSocket`) that
+ * moves bytes and ends the connection.
  *
  * @example
  * ```ts
  * const socket: RawSocket = NativeSocket.connectTcp("127.0.0.1", port);
  * ```
  */
-export interface RawSocket {
-  /** The file descriptor the selector watches. */
-  readonly fd: number;
-  /** Bytes read into `bytes[offset ..]`: 0 at the end of the stream, -1 when none is there yet; throws on errors. */
-  recv(bytes: Uint8Array, offset: number, length: number): number;
-  /** Bytes the kernel took (0 when its buffer is full); throws on errors (`EPIPE`, `ECONNRESET` ...). */
-  send(bytes: Uint8Array, offset: number, length: number): number;
-  /** Sends end-of-stream. */
-  shutdownWrite(): void;
-  /** Closes the socket (the transport unregisters it first). */
-  close(): void;
-}
+export type RawSocket = Pick<SelectorSocket, "fd" | "recv" | "send" | "shutdownWrite" | "close">;
 
 /**
  * Options of {@link RawSocketTransport}.
