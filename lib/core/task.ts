@@ -198,6 +198,7 @@ export class Task<T> extends Future<T> {
     return this.#extras?.context;
   }
 
+  /** @internal Replaces the task's context (`ContextVar.set()`). */
   set _context(map: ReadonlyMap<object, unknown> | undefined) {
     this.#getExtras().context = map;
   }
