@@ -93,6 +93,9 @@ export { asCompleted } from "./structured/as-completed.js";
 export type { AsCompletedOptions } from "./structured/as-completed.js";
 export { taskGroup, TaskGroup } from "./structured/task-group.js";
 export type { TaskStatus } from "./structured/task-group.js";
+export { resource } from "./structured/resource.js";
+export type { Provide } from "./structured/resource.js";
+export { ensure } from "./structured/ensure.js";
 export { ExceptionGroup } from "./structured/exception-group.js";
 
 // Synchronisation primitives and queues:

@@ -13,7 +13,9 @@
  * - `task-group`: a sibling failed or the group was cancelled;
  * - `shutdown`: `run()` cancels the tasks left over when its main operation ended;
  * - `signal`: SIGINT or SIGTERM reached `main()`;
- * - `abort`: work waited on with `fromAbortable()` was aborted by its own signal (an `AbortError`).
+ * - `abort`: work waited on with `fromAbortable()` was aborted by its own signal (an `AbortError`);
+ * - `resource`: the task that created a `resource()` ended, so the resource is released; or a
+ *   resource the task created failed.
  *
  * @example
  * ```ts
@@ -22,7 +24,7 @@
  */
 export interface CancelReason {
   /** What caused the cancellation. */
-  readonly source: "explicit" | "deadline" | "task-group" | "shutdown" | "signal" | "abort";
+  readonly source: "explicit" | "deadline" | "task-group" | "shutdown" | "signal" | "abort" | "resource";
   /** A free-form message, shown in the error message. */
   readonly message?: string;
   /** The name of the task whose scope was cancelled, when known. */

@@ -12,6 +12,8 @@
  * - PARKED: waiting on exactly one thing (in `#slot`: a timer, a future, or a Waiter), not on
  *   the ready queue (PARKED_ABORTING: and the wait was asked to abort, but completes by itself);
  * - DONE: finished; the Future is settled and the root cancel scope unlinked.
+ * A task whose coroutine ended with cleanups registered (`ensure()`, `resource()`) is not done
+ * yet: it steps them as its coroutine (see task-cleanups.ts), and settles after the last.
  * So a task is never on the ready queue twice, and a late wake-up for a wait it already left
  * is dropped by the identity check `#isParkedOn(what)`.
  *
@@ -41,6 +43,8 @@ import { _swapCurrentTask, currentTask } from "./running.js";
 import { isThenable, thenableResultError } from "./thenable-result.js";
 import { Waiter } from "./waiter.js";
 import { describeReceived } from "./received.js";
+import { _runCleanups } from "./task-cleanups.js";
+import type { _TaskCleanup } from "./task-cleanups.js";
 
 // The task's stage. A scheduled task's stage also says how it resumes; a parked task's says
 // whether its wait was already asked to abort.
@@ -75,6 +79,8 @@ interface TaskExtras {
   refusesThenable: string | undefined;
   // The task's ContextVar values (see `_context`).
   context: ReadonlyMap<object, unknown> | undefined;
+  // Cleanups registered by `ensure()` and `resource()` not yet run, oldest first (see task-cleanups.ts).
+  cleanups: _TaskCleanup[] | undefined;
 }
 
 /** In debug mode, a task raising this many cancelled suspensions in a row is reported. */
@@ -277,6 +283,15 @@ export class Task<T> extends Future<T> {
     this.#getExtras().refusesThenable = what;
   }
 
+  /**
+   * @internal Registers `cleanup` to run after the coroutine ends and before the task settles,
+   * newest first, shielded (`ensure()`, `resource()`; see task-cleanups.ts). Only the running
+   * task registers its own cleanups, so the task is never done here.
+   */
+  _addCleanup(cleanup: _TaskCleanup): void {
+    (this.#getExtras().cleanups ??= []).push(cleanup);
+  }
+
   /** @internal The innermost active scope, if any. */
   _innermostScope(): CancelScope | undefined {
     return this.#innermost;
@@ -316,6 +331,7 @@ export class Task<T> extends Future<T> {
       creationStack: undefined,
       refusesThenable: undefined,
       context: undefined,
+      cleanups: undefined,
     });
   }
 
@@ -483,7 +499,7 @@ export class Task<T> extends Future<T> {
   }
 
   #step(mode: ResumeMode, value: unknown): void {
-    const coroutine = this.#coroutine as Iterator<Instruction, T, unknown>;
+    let coroutine = this.#coroutine as Iterator<Instruction, T, unknown>;
     // The last bad-yield diagnosis thrown in (possibly on the previous pass), and how many
     // were thrown in during this step.
     let diagnosis = mode === SCHEDULED_ERROR && diagnoses.has(value as object) ? (value as Error) : undefined;
@@ -494,13 +510,29 @@ export class Task<T> extends Future<T> {
         // The only place where a coroutine is resumed.
         result = mode === SCHEDULED_ERROR ? throwInto(coroutine, value) : coroutine.next(value);
       } catch (error) {
-        this.#finish(SCHEDULED_ERROR, diagnosis === undefined ? error : replaceEngineError(error, diagnosis));
-        return;
+        const outcome = diagnosis === undefined ? error : replaceEngineError(error, diagnosis);
+        const cleanups = this.#takeCleanups();
+        if (cleanups === undefined) {
+          this.#finish(SCHEDULED_ERROR, outcome);
+          return;
+        }
+        coroutine = this.#coroutine = _runCleanups(this, cleanups, true, outcome) as Iterator<Instruction, T, unknown>;
+        mode = SCHEDULED_VALUE;
+        value = diagnosis = undefined;
+        continue;
       }
       diagnosis = undefined;
       if (result.done === true) {
-        this.#finish(SCHEDULED_VALUE, result.value);
-        return;
+        const cleanups = this.#takeCleanups();
+        if (cleanups === undefined) {
+          this.#finish(SCHEDULED_VALUE, result.value);
+          return;
+        }
+        // The body is over; the task goes on with its cleanups, then ends as the body did.
+        coroutine = this.#coroutine = _runCleanups(this, cleanups, false, result.value) as Iterator<Instruction, T, unknown>;
+        mode = SCHEDULED_VALUE;
+        value = undefined;
+        continue;
       }
       const instruction = result.value;
       if (!isInstruction(instruction)) {
@@ -611,6 +643,19 @@ export class Task<T> extends Future<T> {
     if (countThisStep === 1) return false;
     this.#schedule(SCHEDULED_ERROR, error);
     return true;
+  }
+
+  /**
+   * The cleanups still to run, handed over (a cleanup that registers another gets a later
+   * round); undefined for none: the common case costs one read.
+   */
+  #takeCleanups(): _TaskCleanup[] | undefined {
+    const extras = this.#extras;
+    const cleanups = extras?.cleanups;
+    if (cleanups === undefined) return undefined;
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- cleanups came from extras
+    extras!.cleanups = undefined;
+    return cleanups;
   }
 
   #park(what: Parking): void {

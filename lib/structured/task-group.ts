@@ -33,6 +33,7 @@ import { isOperation } from "../core/operation.js";
 import type { Operation } from "../core/operation.js";
 import { getRunningLoop } from "../core/running.js";
 import { shield } from "../time/shield.js";
+import { _settled } from "./settled.js";
 import type { InternalTaskOptions, Task, TaskOptions } from "../core/task.js";
 import type { Waiter } from "../core/waiter.js";
 import { describeReceived } from "../core/received.js";
@@ -226,7 +227,7 @@ export class TaskGroup {
       // The caller was cancelled while the child got ready: the child goes too, and the
       // caller's cancellation completes once it has unwound.
       child.cancel();
-      yield* shield(settled(child));
+      yield* shield(_settled(child));
       if (ready.done() && !ready.cancelled()) ready.exception(); // retrieved: nobody else will look
       throw error;
     }
@@ -358,15 +359,6 @@ function* startable<V>(
     }
     ready.setException(error);
     return undefined;
-  }
-}
-
-/** Waits for `task` to finish, whichever way. */
-function* settled(task: Task<unknown>): Generator<Instruction, void, unknown> {
-  try {
-    yield* task;
-  } catch {
-    // Its outcome is not the caller's: only that it is over.
   }
 }
 
