@@ -28,6 +28,7 @@ const MODULES: readonly RowModule[] = [
   await import("./rows/hosting.js"),
   await import("./rows/executors.js"),
   await import("./rows/streams.js"),
+  await import("./rows/instruments.js"), // last: see its module comment
 ];
 
 const { values } = parseArgs({

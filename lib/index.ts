@@ -37,6 +37,8 @@ export type { TaskOptions } from "./core/task.js";
 export { Handle, TimerHandle } from "./core/handle.js";
 export { EventLoop, BUDGET_MS } from "./core/event-loop.js";
 export type { EventLoopOptions, ExceptionContext, ExceptionHandler } from "./core/event-loop.js";
+export type { Instrument, InstrumentHook } from "./core/instrument.js";
+export { INSTRUMENT_HOOKS } from "./core/instrument.js";
 export { getRunningLoop, currentTask, allTasks } from "./core/running.js";
 export { waitAllTasksBlocked } from "./core/wait-all-tasks-blocked.js";
 export { ContextVar, ContextToken, LookupError } from "./core/context-var.js";

@@ -13,7 +13,7 @@ const SELECTOR_METHODS = ["register", "unregister", "modify", "select", "getKey"
 const EXECUTOR_METHODS = ["submit", "shutdown"] as const;
 
 /** What each option must be; `undefined` is always allowed (the option is absent). */
-type OptionKind = "selector" | "executor" | "boolean" | "function";
+type OptionKind = "selector" | "executor" | "boolean" | "function" | "instruments";
 
 /** @internal The options of `new EventLoop()`. */
 export const LOOP_OPTIONS: Readonly<Record<string, OptionKind>> = {
@@ -21,12 +21,7 @@ export const LOOP_OPTIONS: Readonly<Record<string, OptionKind>> = {
   debug: "boolean",
   eagerTasks: "boolean",
   exceptionHandler: "function",
-};
-
-/** Options of the contract (API.md) that do not exist yet, and what to do meanwhile. */
-const NOT_BUILT: Readonly<Record<string, string>> = {
-  instruments:
-    "which is not built yet (Instrument hooks come with the diagnostics work): remove it; debug mode reports slow steps and swallowed cancellations today",
+  instruments: "instruments",
 };
 
 /** @internal The options of `run()`. */
@@ -43,7 +38,6 @@ export function checkOptions(where: string, position: string, options: unknown, 
   }
   for (const [name, value] of Object.entries(options)) {
     const kind = known[name];
-    if (kind === undefined && NOT_BUILT[name] !== undefined) throw new TypeError(`${where} got the option "${name}", ${NOT_BUILT[name]}`);
     if (kind === undefined) {
       throw new TypeError(`${where} got an unknown option "${name}": the options are ${Object.keys(known).join(", ")}`);
     }
@@ -64,6 +58,8 @@ function mismatch(kind: OptionKind, value: unknown): string | undefined {
       return missingMethods(value, SELECTOR_METHODS, "a Selector (new NodeSelector(), new VirtualSelector() or your own)");
     case "executor":
       return missingMethods(value, EXECUTOR_METHODS, "an Executor");
+    case "instruments":
+      return Array.isArray(value) ? undefined : `an array of instruments: received ${describe(value)}`;
   }
 }
 

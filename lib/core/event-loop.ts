@@ -50,7 +50,9 @@ import type { Operation } from "./operation.js";
 import { checkOperation } from "./operation.js";
 import { LOOP_OPTIONS, checkOptions } from "./check-options.js";
 import { _peekRunningLoop, _swapRunningLoop } from "./running.js";
-import { Task, _exemplarSleepTimer } from "./task.js";
+import { Task, _exemplarSleepTimer, _resumesTask } from "./task.js";
+import { _InstrumentSet, _checkInstrument } from "./instrument.js";
+import type { Instrument } from "./instrument.js";
 import { CancelScope } from "./cancel-scope.js";
 import { AwaitInstruction, SleepInstruction, SuspendInstruction } from "./instruction.js";
 import type { Wait } from "./instruction.js";
@@ -140,6 +142,8 @@ export interface EventLoopOptions {
   readonly eagerTasks?: boolean;
   /** The exception handler to start with (see {@link EventLoop.setExceptionHandler}). */
   readonly exceptionHandler?: ExceptionHandler;
+  /** Instruments to install (see {@link Instrument} and {@link EventLoop.addInstrument}). */
+  readonly instruments?: readonly Instrument[];
 }
 
 /** @internal The data the loop keeps in each selector key. */
@@ -212,15 +216,67 @@ export class EventLoop {
   #taskCount = 0;
   /** @internal Failed futures whose exception nobody retrieved yet; reported when collected or at close. */
   readonly _unretrievedFailures = new UnretrievedFailures(this);
+  /**
+   * @internal The installed instruments; undefined when none, so that each hook site costs one
+   * check of this field (see instrument.ts).
+   */
+  _instruments: _InstrumentSet | undefined = undefined;
+  // Phase 5 runs entry by entry, watched (timed, or with callback hooks): debug mode, or an
+  // instrument with callback hooks. Recomputed when either changes.
+  #watchEntries = false;
+  // The timeout of the poll in progress, for afterIoWait (kept only while instruments are installed).
+  #pollTimeoutMs: number | null = null;
   /** In debug mode, a callback or task step longer than this (in milliseconds) is reported. */
   slowCallbackDurationMs = 100;
 
   constructor(options: EventLoopOptions = {}) {
     checkOptions("new EventLoop()", "first", options, LOOP_OPTIONS);
+    const instruments = options.instruments ?? [];
+    instruments.forEach((instrument, index) => _checkInstrument(`new EventLoop() (options.instruments[${index}])`, instrument));
     this.#selector = options.selector ?? DefaultSelectorFactory.create();
     this.#debug = options.debug ?? false;
     this.#eagerTasks = options.eagerTasks ?? false;
     if (options.exceptionHandler !== undefined) this.setExceptionHandler(options.exceptionHandler);
+    if (instruments.length > 0) this._instruments = new _InstrumentSet(this, [...new Set(instruments)]);
+    this._instrumentsChanged();
+  }
+
+  /**
+   * Installs an instrument: its hooks are called from the next event on. Adding one that is
+   * installed already does nothing.
+   *
+   * @throws TypeError if `instrument` is not an object with at least one hook, or a hook is not a function.
+   * @example
+   * ```ts
+   * loop.addInstrument({ beforeIoWait: (timeoutMs) => console.log("poll", timeoutMs) });
+   * ```
+   */
+  addInstrument(instrument: Instrument): void {
+    _checkInstrument("addInstrument()", instrument);
+    if (this._instruments === undefined) this._instruments = new _InstrumentSet(this, [instrument]);
+    else this._instruments.add(instrument);
+    this._instrumentsChanged();
+  }
+
+  /**
+   * Removes an instrument (safe from inside one of its own hooks).
+   *
+   * @returns false if it was not installed.
+   * @example
+   * ```ts
+   * loop.removeInstrument(recorder);
+   * ```
+   */
+  removeInstrument(instrument: Instrument): boolean {
+    const removed = this._instruments?.remove(instrument) ?? false;
+    this._instrumentsChanged();
+    return removed;
+  }
+
+  /** @internal The set of instruments changed: drop an empty one, and choose phase 5's runner. */
+  _instrumentsChanged(): void {
+    if (this._instruments?.size === 0) this._instruments = undefined;
+    this.#watchEntries = this.#debug || this._instruments?.watchesCallbacks === true;
   }
 
   /** The loop's clock, in milliseconds (the selector's). */
@@ -237,6 +293,7 @@ export class EventLoop {
   set debug(on: boolean) {
     if (typeof on !== "boolean") throw new TypeError(`EventLoop.debug must be true or false: received ${typeof on}`);
     this.#debug = on;
+    this._instrumentsChanged();
   }
 
   /** The selector the loop waits with. */
@@ -351,6 +408,11 @@ export class EventLoop {
     const task = new Task<T>(op, this, options);
     this.#linkTask(task);
     const eager = options?.eager ?? this.#eagerTasks;
+    const instruments = this._instruments;
+    if (instruments !== undefined) {
+      instruments.call("taskSpawned", task);
+      instruments.call("taskScheduled", task);
+    }
     if (eager && _peekRunningLoop() === this) task._run();
     else this._schedule(task);
     return task;
@@ -770,6 +832,7 @@ export class EventLoop {
     this.#runCount++;
     this.#onStop = onStop;
     _watchLoop(this); // see deadlock-watch.ts
+    this._instruments?.call("beforeRun", this);
     this._runBatch(undefined);
   }
 
@@ -781,6 +844,7 @@ export class EventLoop {
     this.#waiting = false;
     const onStop = this.#onStop;
     this.#onStop = undefined;
+    this._instruments?.call("afterRun", this);
     onStop?.(error);
   }
 
@@ -826,6 +890,7 @@ export class EventLoop {
             }
             events = polled as SelectResult;
           }
+          if (this._instruments !== undefined) this._instruments.call("afterIoWait", this.#pollTimeoutMs, events.length);
           this.#queueIoCallbacks(events);
           events = undefined;
           this.#queueDueTimers();
@@ -871,7 +936,13 @@ export class EventLoop {
   /** Phases 1–3: drop cancelled timers, compute the timeout, ask the selector. */
   #poll(): SelectResult | Promise<SelectResult> {
     this.#dropCancelledTimers();
-    return this.#selector.select(this.#pollTimeout());
+    const timeoutMs = this.#pollTimeout();
+    const instruments = this._instruments;
+    if (instruments !== undefined) {
+      this.#pollTimeoutMs = timeoutMs;
+      instruments.call("beforeIoWait", timeoutMs);
+    }
+    return this.#selector.select(timeoutMs);
   }
 
   /** Phase 1. */
@@ -969,7 +1040,7 @@ export class EventLoop {
    */
   #runReadySnapshot(count: number): number {
     if (count === 0) return 0;
-    return this.#debug ? this.#runTimed(count) : this.#ready.runFirst(count, this);
+    return this.#watchEntries ? this.#runWatched(count) : this.#ready.runFirst(count, this);
   }
 
   /** A stretch begins: the budget starts now, and the clock is looked at after the first unit. */
@@ -1049,34 +1120,46 @@ export class EventLoop {
   }
 
   /**
-   * Debug mode's phase 5: as `ReadyQueue.runFirst`, timing every entry. It reads the clock
-   * after every entry anyway, so it checks the budget after every entry too.
+   * Phase 5, watched (debug mode, or instruments with callback hooks): as `ReadyQueue.runFirst`,
+   * entry by entry. In debug mode every entry is timed, and then the budget is checked after
+   * every entry too (the clock is read anyway). Callback hooks see callbacks, not the entries
+   * that resume a task (its step hooks see those).
    */
-  #runTimed(count: number): number {
+  #runWatched(count: number): number {
     for (let index = 0; index < count; index++) {
       // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the caller counted at most #ready.length entries
       const entry = this.#ready.shift()!;
-      const started = performance.now();
+      const instruments =
+        this._instruments?.watchesCallbacks === true && entry instanceof Handle && !_resumesTask(entry) ? this._instruments : undefined;
+      instruments?.call("beforeCallback", entry);
+      const started = this.#debug ? performance.now() : 0;
       try {
         entry._run();
       } catch (error) {
         this.callExceptionHandler({ message: "an entry of the ready queue threw", exception: error });
       }
-      const ended = performance.now();
-      const tookMs = ended - started;
-      if (tookMs >= this.slowCallbackDurationMs) {
-        const what = entry instanceof Task ? `step of ${entry._describe()}` : "callback";
-        this.callExceptionHandler({
-          message: `slow ${what} took ${tookMs.toFixed(1)} ms`,
-          ...(entry instanceof Task ? { task: entry } : {}),
-        });
-      }
-      if (ended >= this.#budgetEndMs) {
-        this.#untilClockCheck = 1; // as #budgetSpent: the end of the pass looks again
+      instruments?.call("afterCallback", entry);
+      if (this.#debug) {
+        const ended = performance.now();
+        this.#reportIfSlow(entry, ended - started);
+        if (ended >= this.#budgetEndMs) {
+          this.#untilClockCheck = 1; // as #budgetSpent: the end of the pass looks again
+          return count - index - 1;
+        }
+      } else if (this._entryRan()) {
         return count - index - 1;
       }
     }
     return 0;
+  }
+
+  #reportIfSlow(entry: Runnable, tookMs: number): void {
+    if (tookMs < this.slowCallbackDurationMs) return;
+    const what = entry instanceof Task ? `step of ${entry._describe()}` : "callback";
+    this.callExceptionHandler({
+      message: `slow ${what} took ${tookMs.toFixed(1)} ms`,
+      ...(entry instanceof Task ? { task: entry } : {}),
+    });
   }
 
   #wakeSelector(): void {

@@ -8,6 +8,7 @@ import type { Executor } from "../../executors/executor.js";
 import type { Selector } from "../../selectors/selector.js";
 import { InvalidStateError } from "./errors.js";
 import { EventLoop } from "./event-loop.js";
+import type { Instrument } from "./instrument.js";
 import type { ExceptionHandler } from "./event-loop.js";
 import type { Instruction } from "./instruction.js";
 import type { Operation } from "./operation.js";
@@ -35,6 +36,8 @@ export interface RunOptions {
   readonly eagerTasks?: boolean;
   /** Receives errors with no caller (see `EventLoop.setExceptionHandler`); default: log to stderr. */
   readonly exceptionHandler?: ExceptionHandler;
+  /** Instruments to install on the loop (see {@link Instrument}): hooks for traces and profiles. */
+  readonly instruments?: readonly Instrument[];
 }
 
 /**
@@ -74,13 +77,14 @@ export function run<T>(main: Operation<T> | (() => Operation<T>), options?: RunO
   try {
     checkOptions("run()", "second", options, RUN_OPTIONS);
     if (typeof main !== "function") checkOperation("run()", main);
-    const { selector, debug = false, eagerTasks = false, exceptionHandler } = options ?? {};
+    const { selector, debug = false, eagerTasks = false, exceptionHandler, instruments } = options ?? {};
     // Making the default selector can fail too (YIELDIO_SELECTOR names one that cannot be had).
     loop = new EventLoop({
       ...(selector === undefined ? {} : { selector }),
       debug,
       eagerTasks,
       ...(exceptionHandler === undefined ? {} : { exceptionHandler }),
+      ...(instruments === undefined ? {} : { instruments }),
     });
   } catch (error) {
     return Promise.reject(error); // as every other failure of run(): the Promise rejects

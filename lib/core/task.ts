@@ -45,6 +45,7 @@ import { Waiter } from "./waiter.js";
 import { describeReceived } from "./received.js";
 import { _runCleanups } from "./task-cleanups.js";
 import type { _TaskCleanup } from "./task-cleanups.js";
+import type { _InstrumentSet } from "./instrument.js";
 
 // The task's stage. A scheduled task's stage also says how it resumes; a parked task's says
 // whether its wait was already asked to abort.
@@ -437,6 +438,7 @@ export class Task<T> extends Future<T> {
   /** @internal The sleep timer fired: step at once (the timer already went through the ready queue). */
   _resumeFromTimer(timer: SleepTimer): void {
     if (!this.#isParkedOn(timer)) return;
+    this._loop._instruments?.call("taskScheduled", this);
     this.#stage = SCHEDULED_VALUE;
     this.#slot = timer.value;
     this._run();
@@ -453,6 +455,8 @@ export class Task<T> extends Future<T> {
         // Cancelled before its first step: the body never runs. A generator object is closed
         // (as the current task, so that a wrapper can claim what it closes), unless another
         // task drives it: that one is not ours to close.
+        const instruments = this._loop._instruments;
+        instruments?.call("beforeTaskStep", this);
         const previous = _swapCurrentTask(this);
         let outcome: unknown;
         try {
@@ -466,6 +470,7 @@ export class Task<T> extends Future<T> {
           _swapCurrentTask(previous);
         }
         this.#finish(SCHEDULED_ERROR, outcome);
+        instruments?.call("afterTaskStep", this);
         return;
       }
       mode = SCHEDULED_VALUE;
@@ -490,11 +495,25 @@ export class Task<T> extends Future<T> {
       return; // not scheduled (done): a stale entry
     }
     this.#stage = RUNNING;
+    const instruments = this._loop._instruments;
+    if (instruments !== undefined) return this.#watchedStep(instruments, mode, value);
     const previous = _swapCurrentTask(this);
     try {
       this.#step(mode, value);
     } finally {
       _swapCurrentTask(previous);
+    }
+  }
+
+  /** A step with the instruments' step hooks around it (off the fast path). */
+  #watchedStep(instruments: _InstrumentSet, mode: ResumeMode, value: unknown): void {
+    instruments.call("beforeTaskStep", this);
+    const previous = _swapCurrentTask(this);
+    try {
+      this.#step(mode, value);
+    } finally {
+      _swapCurrentTask(previous);
+      instruments.call("afterTaskStep", this);
     }
   }
 
@@ -675,6 +694,7 @@ export class Task<T> extends Future<T> {
   }
 
   #schedule(mode: ResumeMode, value: unknown): void {
+    this._loop._instruments?.call("taskScheduled", this); // before the stage changes: see Instrument.taskScheduled
     this.#stage = mode;
     this.#slot = value;
     this._loop._schedule(this);
@@ -708,6 +728,7 @@ export class Task<T> extends Future<T> {
     if (mode === SCHEDULED_VALUE) this._settle(FUTURE_FULFILLED, value);
     else if (value instanceof CancelledError) this._settle(FUTURE_CANCELLED, value);
     else this._settle(FUTURE_REJECTED, value);
+    this._loop._instruments?.call("taskExited", this);
   }
 }
 
@@ -716,6 +737,11 @@ export class Task<T> extends Future<T> {
  * `ContextVar.set()` changes there, and what a task created there starts with.
  */
 export const _outsideContext: { map: ReadonlyMap<object, unknown> | undefined } = { map: undefined };
+
+/** @internal True for a ready-queue entry that only resumes a task (a sleep's timer): not a callback. */
+export function _resumesTask(entry: unknown): boolean {
+  return entry instanceof SleepTimer;
+}
 
 /** @internal An inert sleep timer, for the exemplars (see exemplars.ts). */
 export function _exemplarSleepTimer(task: Task<unknown>): object {

@@ -566,7 +566,7 @@ test("`run()` behaviour: options of the wrong kind reject with a TypeError namin
     [{ debug: "yes" }, 'run() needs options.debug to be true or false: received the string "yes"'],
     [{ eagerTasks: 1 }, "run() needs options.eagerTasks to be true or false: received number 1"],
     [{ exceptionHandler: "log" }, 'run() needs options.exceptionHandler to be a function: received the string "log"'],
-    [{ debgu: true }, 'run() got an unknown option "debgu": the options are selector, debug, eagerTasks, exceptionHandler, executor'],
+    [{ debgu: true }, 'run() got an unknown option "debgu": the options are selector, debug, eagerTasks, exceptionHandler, instruments, executor'],
     [
       { selector: { time: () => 0 } },
       "run() needs options.selector to be a Selector (new NodeSelector(), new VirtualSelector() or your own): the object given has no register(), unregister(), modify(), select(), getKey(), getMap(), close(), wake()",
@@ -642,7 +642,7 @@ test("`EventLoop` behaviour: constructor options and the debug setter are checke
   });
   t.throws(() => new EventLoopClass({ executor: {} } as never), {
     instanceOf: TypeError,
-    message: 'new EventLoop() got an unknown option "executor": the options are selector, debug, eagerTasks, exceptionHandler',
+    message: 'new EventLoop() got an unknown option "executor": the options are selector, debug, eagerTasks, exceptionHandler, instruments',
   });
   t.throws(() => new EventLoopClass(7 as never), {
     instanceOf: TypeError,
@@ -705,9 +705,14 @@ test("`run()` behaviour: a wait that a beforeExit listener ends is not a deadloc
   t.is(stderr, "");
 });
 
-test("`run()` behaviour: the contract's instruments option, not built yet, is refused with a TypeError that says so", async (t) => {
-  const error = await t.throwsAsync(run(sleep(1), { ...virtual(), instruments: [] } as never), { instanceOf: TypeError });
-  t.regex(error.message, /^run\(\) got the option "instruments", which is not built yet/);
+test("`run()` behaviour: options.instruments are installed on the loop; a bad one rejects with a TypeError naming it", async (t) => {
+  const log: string[] = [];
+  await run(sleep(1), { ...virtual(), instruments: [{ beforeRun: () => log.push("beforeRun"), afterRun: () => log.push("afterRun") }] });
+  t.deepEqual(log, ["beforeRun", "afterRun"]);
+  const notArray = await t.throwsAsync(run(sleep(1), { ...virtual(), instruments: {} as never }), { instanceOf: TypeError });
+  t.regex(notArray.message, /^run\(\) needs options.instruments to be an array of instruments: received object/);
+  const noHooks = await t.throwsAsync(run(sleep(1), { ...virtual(), instruments: [{ beforeStep: () => undefined } as never] }), { instanceOf: TypeError });
+  t.regex(noHooks.message, /options.instruments\[0\]\) got an object with none of the instrument hooks/);
 });
 
 test("`run()` behaviour: when main returns a Promise that rejects, its error goes to the exception handler (not lost)", async (t) => {
