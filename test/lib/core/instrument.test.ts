@@ -94,7 +94,16 @@ test("`Instrument` behaviour: beforeIoWait and afterIoWait frame every poll, wit
       ],
     },
   );
-  t.deepEqual(log.slice(0, 8), ["wait 0 @0", "woke 0 0 @0", "wait 5 @0", "woke 5 0 @5", "wait 0 @5", "woke 0 0 @5", "wait 0 @5", "woke 0 0 @5"]);
+  t.deepEqual(log.slice(0, 8), [
+    "wait 0 @0",
+    "woke 0 0 @0",
+    "wait 5 @0",
+    "woke 5 0 @5",
+    "wait 0 @5",
+    "woke 0 0 @5",
+    "wait 0 @5",
+    "woke 0 0 @5",
+  ]);
 });
 
 test("`Instrument` behaviour: callback hooks see callSoon and callLater callbacks, not the timers that resume sleeping tasks", async (t) => {
@@ -174,7 +183,10 @@ test("`Instrument` behaviour: added and removed at run time, even from inside it
 test("`Instrument` behaviour: bad instruments are TypeErrors naming the problem, and nothing is installed", async (t) => {
   await runVirtual(t, function* () {
     const loop = getRunningLoop();
-    t.throws(() => loop.addInstrument(null as never), { instanceOf: TypeError, message: /addInstrument\(\) needs an instrument .*: received null/ });
+    t.throws(() => loop.addInstrument(null as never), {
+      instanceOf: TypeError,
+      message: /addInstrument\(\) needs an instrument .*: received null/,
+    });
     t.throws(() => loop.addInstrument({ beforeTaskStep: 1 } as never), {
       instanceOf: TypeError,
       message: "addInstrument() needs the instrument's beforeTaskStep to be a function: received number",

@@ -566,7 +566,10 @@ test("`run()` behaviour: options of the wrong kind reject with a TypeError namin
     [{ debug: "yes" }, 'run() needs options.debug to be true or false: received the string "yes"'],
     [{ eagerTasks: 1 }, "run() needs options.eagerTasks to be true or false: received number 1"],
     [{ exceptionHandler: "log" }, 'run() needs options.exceptionHandler to be a function: received the string "log"'],
-    [{ debgu: true }, 'run() got an unknown option "debgu": the options are selector, debug, eagerTasks, exceptionHandler, instruments, executor'],
+    [
+      { debgu: true },
+      'run() got an unknown option "debgu": the options are selector, debug, eagerTasks, exceptionHandler, instruments, executor',
+    ],
     [
       { selector: { time: () => 0 } },
       "run() needs options.selector to be a Selector (new NodeSelector(), new VirtualSelector() or your own): the object given has no register(), unregister(), modify(), select(), getKey(), getMap(), close(), wake()",
@@ -711,7 +714,9 @@ test("`run()` behaviour: options.instruments are installed on the loop; a bad on
   t.deepEqual(log, ["beforeRun", "afterRun"]);
   const notArray = await t.throwsAsync(run(sleep(1), { ...virtual(), instruments: {} as never }), { instanceOf: TypeError });
   t.regex(notArray.message, /^run\(\) needs options.instruments to be an array of instruments: received object/);
-  const noHooks = await t.throwsAsync(run(sleep(1), { ...virtual(), instruments: [{ beforeStep: () => undefined } as never] }), { instanceOf: TypeError });
+  const noHooks = await t.throwsAsync(run(sleep(1), { ...virtual(), instruments: [{ beforeStep: () => undefined } as never] }), {
+    instanceOf: TypeError,
+  });
   t.regex(noHooks.message, /options.instruments\[0\]\) got an object with none of the instrument hooks/);
 });
 
