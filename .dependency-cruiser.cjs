@@ -10,7 +10,7 @@ module.exports = {
       comment: "lib/core is the kernel: combinators, primitives and interop are its clients, never the other way round.",
       severity: "error",
       from: { path: "^lib/core/" },
-      to: { path: "^lib/(time|structured|sync|interop|streams)/" },
+      to: { path: "^lib/(time|structured|sync|interop|streams|diagnostics)/" },
     },
     {
       name: "time-limits-import-only-the-kernel",
@@ -31,6 +31,20 @@ module.exports = {
       severity: "error",
       from: { path: "^lib/streams/" },
       to: { path: "^lib/(structured|interop)/" },
+    },
+    {
+      name: "diagnostics-import-only-the-kernel",
+      comment: "lib/diagnostics (traces, call graphs) watch the kernel through instruments and its tasks; nothing but the public door imports them.",
+      severity: "error",
+      from: { path: "^lib/diagnostics/" },
+      to: { path: "^lib/(time|sync|interop|streams)/" },
+    },
+    {
+      name: "only-the-door-and-tools-import-diagnostics",
+      comment: "The library's layers never depend on its diagnostics: a trace or a call graph is looked at from outside.",
+      severity: "error",
+      from: { path: "^lib/(time|structured|sync|interop|streams)/" },
+      to: { path: "^lib/diagnostics/" },
     },
     {
       name: "only-the-public-door-re-exports",

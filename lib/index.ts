@@ -100,6 +100,12 @@ export type { Provide } from "./structured/resource.js";
 export { ensure } from "./structured/ensure.js";
 export { ExceptionGroup } from "./structured/exception-group.js";
 
+// Diagnostics (traces, the HTML timeline):
+export { TraceRecorder } from "./diagnostics/trace-recorder.js";
+export type { TraceEvent, TraceFile, TraceOtherData, TraceRecorderOptions } from "./diagnostics/trace-recorder.js";
+export { renderTimelineHtml } from "./diagnostics/timeline-html.js";
+export type { TimelineOptions } from "./diagnostics/timeline-html.js";
+
 // Synchronisation primitives and queues:
 export { Lock } from "./sync/lock.js";
 export { Event } from "./sync/event.js";

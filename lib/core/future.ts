@@ -22,6 +22,7 @@ const PENDING = 0;
 const FULFILLED = 1;
 const REJECTED = 2;
 const CANCELLED = 3;
+const STATE_NAMES = ["pending", "fulfilled", "failed", "cancelled"] as const;
 type State = typeof PENDING | typeof FULFILLED | typeof REJECTED | typeof CANCELLED;
 
 /**
@@ -231,6 +232,11 @@ export class Future<T> {
     if (this.#state === FULFILLED) return false;
     this._markRetrieved();
     return true;
+  }
+
+  /** @internal How it ended, without retrieving a failure (diagnostics must not hide one from its report). */
+  _peekState(): "pending" | "fulfilled" | "failed" | "cancelled" {
+    return STATE_NAMES[this.#state];
   }
 
   /** @internal The result, or the error when it failed or was cancelled. */

@@ -55,6 +55,13 @@ export class Handle {
     return this.#cancelled;
   }
 
+  /** The callback's function name, `(anonymous)`, or `(cancelled)` once cancelled (for traces and reports). */
+  get callbackName(): string {
+    const callback = this.#callback;
+    if (callback === undefined) return "(cancelled)";
+    return callback.name === "" ? "(anonymous)" : callback.name;
+  }
+
   /** @internal */
   _run(): void {
     const callback = this.#callback;
