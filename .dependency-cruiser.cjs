@@ -89,6 +89,13 @@ module.exports = {
       to: { path: "^(lib|selectors|executors)/", pathNot: "^lib/index\\.ts$" },
     },
     {
+      name: "the-cli-stands-on-the-public-api",
+      comment: "The yieldio command (cli/) runs scripts through the public door (lib/index.ts), the same module instance the scripts import as yieldio.",
+      severity: "error",
+      from: { path: "^cli/" },
+      to: { path: "^(lib|selectors|executors|interop)/", pathNot: "^lib/index\\.ts$" },
+    },
+    {
       name: "nothing-of-the-library-loads-the-bridges",
       comment: "The bridges are separate entry points with optional peer dependencies.",
       severity: "error",

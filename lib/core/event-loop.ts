@@ -50,7 +50,7 @@ import type { Operation } from "./operation.js";
 import { checkOperation } from "./operation.js";
 import { LOOP_OPTIONS, checkOptions } from "./check-options.js";
 import { _peekRunningLoop, _swapRunningLoop } from "./running.js";
-import { Task, _exemplarSleepTimer, _resumesTask } from "./task.js";
+import { Task, _exemplarSleepTimer, _resumedTask } from "./task.js";
 import { _InstrumentSet, _checkInstrument } from "./instrument.js";
 import type { Instrument } from "./instrument.js";
 import { CancelScope } from "./cancel-scope.js";
@@ -136,7 +136,11 @@ export type ExceptionHandler = (context: ExceptionContext, loop: EventLoop) => v
 export interface EventLoopOptions {
   /** How the loop waits and tells time; default `DefaultSelector` (`NativeSelector` on Linux, else `NodeSelector`). */
   readonly selector?: Selector;
-  /** Debug mode: slow callbacks, creation stacks, swallowed cancellations are reported. */
+  /**
+   * Debug mode: slow steps and callbacks, never-retrieved errors and swallowed cancellations
+   * are reported, with where each task was created. Default: on when the environment variable
+   * `YIELDIO_DEBUG` is set to anything but `0` (asyncio's `PYTHONASYNCIODEBUG`).
+   */
   readonly debug?: boolean;
   /** Start tasks eagerly (up to their first suspension) unless `createTask` says otherwise. */
   readonly eagerTasks?: boolean;
@@ -144,6 +148,12 @@ export interface EventLoopOptions {
   readonly exceptionHandler?: ExceptionHandler;
   /** Instruments to install (see {@link Instrument} and {@link EventLoop.addInstrument}). */
   readonly instruments?: readonly Instrument[];
+}
+
+/** `YIELDIO_DEBUG` set, and not to `0` or the empty string. */
+function debugFromEnvironment(): boolean {
+  const value = process.env["YIELDIO_DEBUG"];
+  return value !== undefined && value !== "" && value !== "0";
 }
 
 /** @internal The data the loop keeps in each selector key. */
@@ -234,7 +244,7 @@ export class EventLoop {
     const instruments = options.instruments ?? [];
     instruments.forEach((instrument, index) => _checkInstrument(`new EventLoop() (options.instruments[${index}])`, instrument));
     this.#selector = options.selector ?? DefaultSelectorFactory.create();
-    this.#debug = options.debug ?? false;
+    this.#debug = options.debug ?? debugFromEnvironment();
     this.#eagerTasks = options.eagerTasks ?? false;
     if (options.exceptionHandler !== undefined) this.setExceptionHandler(options.exceptionHandler);
     if (instruments.length > 0) this._instruments = new _InstrumentSet(this, [...new Set(instruments)]);
@@ -1130,7 +1140,9 @@ export class EventLoop {
       // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the caller counted at most #ready.length entries
       const entry = this.#ready.shift()!;
       const instruments =
-        this._instruments?.watchesCallbacks === true && entry instanceof Handle && !_resumesTask(entry) ? this._instruments : undefined;
+        this._instruments?.watchesCallbacks === true && entry instanceof Handle && _resumedTask(entry) === undefined
+          ? this._instruments
+          : undefined;
       instruments?.call("beforeCallback", entry);
       const started = this.#debug ? performance.now() : 0;
       try {
@@ -1153,12 +1165,15 @@ export class EventLoop {
     return 0;
   }
 
+  /** Debug mode: a step or callback that held the loop too long, with its task and where that was created. */
   #reportIfSlow(entry: Runnable, tookMs: number): void {
     if (tookMs < this.slowCallbackDurationMs) return;
-    const what = entry instanceof Task ? `step of ${entry._describe()}` : "callback";
+    const task = entry instanceof Task ? (entry as Task<unknown>) : _resumedTask(entry); // a sleep's timer steps its task
+    const what =
+      task !== undefined ? `step of ${task._describeWithSite()}` : entry instanceof Handle ? `callback ${entry.callbackName}` : "callback";
     this.callExceptionHandler({
       message: `slow ${what} took ${tookMs.toFixed(1)} ms`,
-      ...(entry instanceof Task ? { task: entry } : {}),
+      ...(task !== undefined ? { task } : entry instanceof Handle ? { handle: entry } : {}),
     });
   }
 

@@ -216,6 +216,10 @@ export class Future<T> {
   _describe(): string {
     return "Future";
   }
+  /** @internal `_describe()`, and for a task in debug mode where it was created (Task overrides it). */
+  _describeWithSite(): string {
+    return this._describe();
+  }
 
   /** @internal A task parks on the future: woken through the ready queue when it is done. */
   _addWaiter(task: Task<unknown>): void {

@@ -21,8 +21,9 @@ import type { Task } from "./task.js";
  * error goes to the loop's exception handler; the other instruments go on.
  *
  * The order for one task: `taskSpawned`, then (`taskScheduled`, `beforeTaskStep`,
- * `afterTaskStep`) for each step, then `taskExited` (right after its last step, which settles
- * it). A task created eagerly, or woken by its sleep timer, steps at once after `taskScheduled`.
+ * `afterTaskStep`) for each step; `taskExited` comes inside the last step, which settles the
+ * task, before that step's `afterTaskStep` (Trio's order). A task created eagerly, or woken by
+ * its sleep timer, steps at once after `taskScheduled`.
  *
  * @example
  * ```ts
@@ -52,9 +53,19 @@ export interface Instrument {
   afterTaskStep?(task: Task<unknown>): void;
   /** A task finished (its result or error is set). */
   taskExited?(task: Task<unknown>): void;
-  /** The loop is about to ask its selector for I/O events, waiting up to `timeoutMs` (`null`: until something happens; `0`: only a look). */
+  /**
+   * The loop is about to ask its selector for I/O events.
+   *
+   * @param timeoutMs - how long it may wait, in milliseconds (`null`: until something
+   *   happens; `0`: only a look).
+   */
   beforeIoWait?(timeoutMs: number | null): void;
-  /** The selector answered; `events` is how many file objects are ready. */
+  /**
+   * The selector answered.
+   *
+   * @param timeoutMs - the wait's limit, in milliseconds, as given to `beforeIoWait`.
+   * @param events - how many file objects are ready.
+   */
   afterIoWait?(timeoutMs: number | null, events: number): void;
   /** A callback (`callSoon`, `callLater`, a done callback, an I/O callback) is about to run. */
   beforeCallback?(handle: Handle): void;
@@ -62,7 +73,16 @@ export interface Instrument {
   afterCallback?(handle: Handle): void;
 }
 
-/** Every hook, for checks and messages. */
+/**
+ * The names of every hook of an {@link Instrument}, in the order the interface lists them.
+ *
+ * @example
+ * ```ts
+ * const counter: Record<string, () => void> = {};
+ * for (const hook of INSTRUMENT_HOOKS) counter[hook] = () => calls++;
+ * loop.addInstrument(counter as Instrument);
+ * ```
+ */
 export const INSTRUMENT_HOOKS = [
   "beforeRun",
   "afterRun",
@@ -77,7 +97,14 @@ export const INSTRUMENT_HOOKS = [
   "afterCallback",
 ] as const;
 
-/** The name of a hook. */
+/**
+ * The name of one hook of an {@link Instrument}.
+ *
+ * @example
+ * ```ts
+ * const hook: InstrumentHook = "beforeTaskStep";
+ * ```
+ */
 export type InstrumentHook = (typeof INSTRUMENT_HOOKS)[number];
 
 /**

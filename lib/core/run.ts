@@ -30,7 +30,7 @@ export interface RunOptions {
   readonly selector?: Selector;
   /** The loop's default executor; `run()` shuts it down at the end. */
   readonly executor?: Executor;
-  /** Debug mode (slow callbacks, creation stacks, swallowed cancellations). */
+  /** Debug mode (see `EventLoopOptions.debug`); default: on when `YIELDIO_DEBUG` is set (not to `0`). */
   readonly debug?: boolean;
   /** Start tasks eagerly, up to their first suspension. */
   readonly eagerTasks?: boolean;
@@ -77,11 +77,11 @@ export function run<T>(main: Operation<T> | (() => Operation<T>), options?: RunO
   try {
     checkOptions("run()", "second", options, RUN_OPTIONS);
     if (typeof main !== "function") checkOperation("run()", main);
-    const { selector, debug = false, eagerTasks = false, exceptionHandler, instruments } = options ?? {};
+    const { selector, debug, eagerTasks = false, exceptionHandler, instruments } = options ?? {};
     // Making the default selector can fail too (YIELDIO_SELECTOR names one that cannot be had).
     loop = new EventLoop({
       ...(selector === undefined ? {} : { selector }),
-      debug,
+      ...(debug === undefined ? {} : { debug }), // else YIELDIO_DEBUG decides
       eagerTasks,
       ...(exceptionHandler === undefined ? {} : { exceptionHandler }),
       ...(instruments === undefined ? {} : { instruments }),
@@ -147,7 +147,15 @@ function callInside<T>(main: () => Operation<T>): Operation<T> {
 /** Cancels and awaits pending tasks, round after round: cleanup may spawn more tasks. */
 async function cancelRemainingTasks(loop: EventLoop): Promise<void> {
   for (let tasks = loop._pendingTasks(); tasks.size > 0; tasks = loop._pendingTasks()) {
-    for (const task of tasks) task._cancelWithReason({ source: "shutdown" });
+    for (const task of tasks) {
+      // Debug mode names what was left running: usually a task someone forgot to wait for.
+      if (loop.debug)
+        loop.callExceptionHandler({
+          message: `${task._describeWithSite()} was still pending when run()'s main operation ended (waiting on ${task.waitingOn}): it is cancelled`,
+          task,
+        });
+      task._cancelWithReason({ source: "shutdown" });
+    }
     await loop.runUntilComplete(awaitAll(tasks));
     for (const task of tasks) {
       if (task.cancelled()) continue;

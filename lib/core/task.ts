@@ -30,6 +30,7 @@
 
 import { CancelScope } from "./cancel-scope.js";
 import { _claimCoroutine, _tryClaimCoroutine } from "./coroutine-owner.js";
+import { formatCancelReason } from "./cancel-reason.js";
 import type { CancelReason } from "./cancel-reason.js";
 import { diagnoseYield } from "./diagnose-yield.js";
 import { CancelledError, InvalidStateError } from "./errors.js";
@@ -44,6 +45,7 @@ import { isThenable, thenableResultError } from "./thenable-result.js";
 import { Waiter } from "./waiter.js";
 import { describeReceived } from "./received.js";
 import { _runCleanups } from "./task-cleanups.js";
+import { _creationSite } from "./creation-site.js";
 import type { _TaskCleanup } from "./task-cleanups.js";
 import type { _InstrumentSet } from "./instrument.js";
 
@@ -73,7 +75,10 @@ type Parking = SleepTimer | AwaitInstruction | Waiter<unknown>;
 /** Rarely needed per-task data, allocated on first use to keep the common task small. */
 interface TaskExtras {
   cancelRequests: number;
-  cancelledSuspensions: number;
+  // Debug mode: the scope whose CancelledError was last thrown into the coroutine, to tell a
+  // task that caught it and went on (see #noteSwallowed); undefined once reported.
+  thrownCancel: CancelScope | undefined;
+  swallowReported: boolean;
   creationStack: string | undefined;
   // Set for the operation of a run (`run()`, `runUntilComplete()`): what to call it in the error
   // if it returns a thenable (see thenable-result.ts).
@@ -83,9 +88,6 @@ interface TaskExtras {
   // Cleanups registered by `ensure()` and `resource()` not yet run, oldest first (see task-cleanups.ts).
   cleanups: _TaskCleanup[] | undefined;
 }
-
-/** In debug mode, a task raising this many cancelled suspensions in a row is reported. */
-const SWALLOW_REPORT_THRESHOLD = 100;
 
 let taskCounter = 0;
 
@@ -178,6 +180,12 @@ export class Task<T> extends Future<T> {
   /** @internal Where the task was created, in debug mode. */
   get _creationStack(): string | undefined {
     return this.#extras?.creationStack;
+  }
+
+  /** @internal `Task name`, and in debug mode where it was created: `Task name (created at main (file:3:5))`. */
+  override _describeWithSite(): string {
+    const site = _creationSite(this.#extras?.creationStack);
+    return site === undefined ? this._describe() : `${this._describe()} (created at ${site})`;
   }
 
   /** @internal Use `createTask()`. */
@@ -328,7 +336,8 @@ export class Task<T> extends Future<T> {
   #getExtras(): TaskExtras {
     return (this.#extras ??= {
       cancelRequests: 0,
-      cancelledSuspensions: 0,
+      thrownCancel: undefined,
+      swallowReported: false,
       creationStack: undefined,
       refusesThenable: undefined,
       context: undefined,
@@ -478,17 +487,23 @@ export class Task<T> extends Future<T> {
         _claimCoroutine(this.#coroutine, this); // throws for another task's generator
         this.#coroutine = (this.#coroutine as Operation<T>)[Symbol.iterator]();
       } catch (error) {
+        // The task's one step, which ends it: instruments see it as one.
+        const instruments = this._loop._instruments;
+        instruments?.call("beforeTaskStep", this);
         this.#finish(SCHEDULED_ERROR, error);
+        instruments?.call("afterTaskStep", this);
         return;
       }
     } else if (mode === SCHEDULED_CANCELLED) {
       mode = SCHEDULED_ERROR;
+      if (this._loop.debug) this.#getExtras().thrownCancel = value as CancelScope;
       value = (value as CancelScope)._newError();
     } else if (mode === SCHEDULED_CHECK) {
       const cancelling = this.#cancelling();
       if (cancelling === undefined) mode = SCHEDULED_VALUE;
       else {
         mode = SCHEDULED_ERROR;
+        if (this._loop.debug) this.#getExtras().thrownCancel = cancelling;
         value = cancelling._newError();
       }
     } else if (mode !== SCHEDULED_VALUE && mode !== SCHEDULED_ERROR) {
@@ -570,11 +585,10 @@ export class Task<T> extends Future<T> {
       // Every other instruction is a suspension: level-triggered cancellation is checked here.
       const cancelling = this.#cancelling();
       if (cancelling !== undefined) {
-        this.#noteCancelledSuspension();
+        if (this.#extras?.thrownCancel === cancelling) this.#noteSwallowed(`suspended again inside it (on ${instruction.description})`);
         this.#schedule(SCHEDULED_CANCELLED, cancelling);
         return;
       }
-      if (this.#extras !== undefined) this.#extras.cancelledSuspensions = 0;
       switch (instruction.kind) {
         case "yield-now":
           this.#schedule(SCHEDULED_CHECK, undefined);
@@ -700,15 +714,28 @@ export class Task<T> extends Future<T> {
     this._loop._schedule(this);
   }
 
-  #noteCancelledSuspension(): void {
-    if (!this._loop.debug || ++this.#getExtras().cancelledSuspensions !== SWALLOW_REPORT_THRESHOLD) return;
+  /**
+   * Debug mode: the task caught the CancelledError thrown into it and went on inside the
+   * cancelled scope (a scope that absorbs its own cancellation is left first, so it never gets
+   * here). Reported once per task.
+   */
+  #noteSwallowed(what: string): void {
+    const extras = this.#getExtras();
+    const scope = extras.thrownCancel;
+    extras.thrownCancel = undefined;
+    if (extras.swallowReported) return;
+    extras.swallowReported = true;
+    const reason = scope?.cancelReason;
     this._loop.callExceptionHandler({
-      message: `${this._describe()} suspended ${SWALLOW_REPORT_THRESHOLD} times in a row inside a cancelled scope: it is probably catching CancelledError and retrying; let CancelledError propagate`,
+      message: `${this._describeWithSite()} caught a CancelledError${reason === undefined ? "" : ` (${formatCancelReason(reason)})`} and ${what}: let CancelledError propagate (a finally block that must wait needs shield())`,
       task: this,
     });
   }
 
   #finish(mode: typeof SCHEDULED_VALUE | typeof SCHEDULED_ERROR, value: unknown): void {
+    const thrownCancel = this.#extras?.thrownCancel;
+    if (thrownCancel !== undefined && mode === SCHEDULED_VALUE && thrownCancel === this.#cancelling())
+      this.#noteSwallowed("returned a value");
     const refusesThenable = this.#extras?.refusesThenable;
     if (refusesThenable !== undefined && mode === SCHEDULED_VALUE && isThenable(value)) {
       mode = SCHEDULED_ERROR;
@@ -738,9 +765,9 @@ export class Task<T> extends Future<T> {
  */
 export const _outsideContext: { map: ReadonlyMap<object, unknown> | undefined } = { map: undefined };
 
-/** @internal True for a ready-queue entry that only resumes a task (a sleep's timer): not a callback. */
-export function _resumesTask(entry: unknown): boolean {
-  return entry instanceof SleepTimer;
+/** @internal The task a ready-queue entry resumes, when it is not a callback but a sleep's timer. */
+export function _resumedTask(entry: unknown): Task<unknown> | undefined {
+  return entry instanceof SleepTimer ? entry.task : undefined;
 }
 
 /** @internal An inert sleep timer, for the exemplars (see exemplars.ts). */

@@ -54,7 +54,7 @@ export class UnretrievedFailures {
     const ref = new WeakRef(future);
     this.#live.add(ref);
     this.#refs.set(future, ref);
-    const held: Held = { failures: this, ref, description: future._describe(), exception: future._outcomeValue() };
+    const held: Held = { failures: this, ref, description: future._describeWithSite(), exception: future._outcomeValue() };
     collected.register(future, held, ref);
   }
 
@@ -71,7 +71,7 @@ export class UnretrievedFailures {
       const future = ref.deref();
       if (future === undefined) continue; // collected: its report is on its way
       this.#forget(future, ref);
-      this.#report(future._describe(), future._outcomeValue(), future);
+      this.#report(future._describeWithSite(), future._outcomeValue(), future);
     }
   }
 

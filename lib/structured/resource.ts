@@ -80,10 +80,10 @@ type Stage = typeof STARTING | typeof IN_USE | typeof RELEASED;
  *   });
  * }
  *
- * yield* run(function* () {
+ * await run(function* () {
  *   const [reader, writer] = yield* useConnection(8080);
  *   writer.write(new TextEncoder().encode("PING\n"));
- *   console.log(yield* reader.readline());
+ *   console.log(yield* reader.readLine());
  * }); // the connection is closed before run() returns
  * ```
  */

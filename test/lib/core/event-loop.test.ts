@@ -956,12 +956,12 @@ test("`debug` behaviour: callbacks and task steps longer than slowCallbackDurati
   t.is(await loop.runUntilComplete(task), 1);
   const messages = reports.map((report) => report.message);
   t.true(
-    messages.some((message) => /^slow callback took \d+\.\d ms$/.test(message)),
-    "the callback was reported",
+    messages.some((message) => /^slow callback namedCallback took \d+\.\d ms$/.test(message)),
+    "the callback was reported, by its name",
   );
   t.true(
-    messages.some((message) => /^slow step of Task stepper took/.test(message)),
-    "the task step was reported",
+    messages.some((message) => /^slow step of Task stepper \(created at .*event-loop\.test\.ts:\d+:\d+\)\) took \d+\.\d ms$/.test(message)),
+    "the task step was reported, with where the task was created (this test)",
   );
   t.is(reports.find((report) => report.message.startsWith("slow step"))?.task, task);
 

@@ -221,7 +221,7 @@ test("`Instrument` behaviour: with debug mode on too, callbacks are timed and ho
   t.deepEqual(log, ["callback", "ran", "/callback", "callback", "/callback"]);
   t.deepEqual(
     reports.map((report) => report.message.replace(/[\d.]+ ms/, "N ms")),
-    ["slow callback took N ms", "slow callback took N ms"],
+    ["slow callback (anonymous) took N ms", "slow callback (anonymous) took N ms"],
   );
 });
 

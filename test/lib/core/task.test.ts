@@ -4,6 +4,7 @@ import {
   CancelledError,
   Future,
   InvalidStateError,
+  moveOnAfter,
   Task,
   createTask,
   gather,
@@ -392,14 +393,14 @@ function* swallowing(times: number): Coroutine<number> {
   return swallowed;
 }
 
-test("`Task.cancel()` behaviour: in debug mode a task swallowing its cancellation 100 times is reported", async (t) => {
+test("`Task.cancel()` behaviour: in debug mode a task that catches its CancelledError and suspends again is reported, once", async (t) => {
   let swallower: Task<number> | undefined;
   const { reports } = await runVirtual(
     t,
     function* () {
       swallower = createTask(swallowing(150), { name: "swallower" });
       yield* yieldNow();
-      swallower.cancel();
+      swallower.cancel("stop");
       t.is(yield* swallower, 150);
     },
     { debug: true, allowReports: true },
@@ -409,9 +410,47 @@ test("`Task.cancel()` behaviour: in debug mode a task swallowing its cancellatio
   t.is(swallowReports.length, 1);
   t.regex(
     swallowReports[0]!.message,
-    /Task swallower suspended 100 times in a row inside a cancelled scope: .*let CancelledError propagate/,
+    /^Task swallower \(created at .*task\.test\.ts:\d+:\d+\)\) caught a CancelledError \(cancelled explicitly in task swallower: stop\) and suspended again inside it \(on sleep\(10\)\): let CancelledError propagate/,
   );
   t.true(swallowReports[0]!.task === swallower);
+});
+
+test("`Task.cancel()` behaviour: in debug mode a task that catches its CancelledError and returns a value is reported; scopes that absorb their own cancellation are not", async (t) => {
+  const { reports } = await runVirtual(
+    t,
+    function* () {
+      const quitter = createTask(
+        (function* () {
+          try {
+            yield* sleep(10);
+          } catch {
+            return "pretended to finish";
+          }
+          return "finished";
+        })(),
+        { name: "quitter" },
+      );
+      const timed = createTask(
+        (function* () {
+          yield* moveOnAfter(1, sleep(10)); // absorbs its own deadline: not a swallow
+          yield* sleep(1);
+          return "went on after moveOnAfter";
+        })(),
+      );
+      yield* yieldNow();
+      quitter.cancel();
+      t.is(yield* quitter, "pretended to finish");
+      t.is(yield* timed, "went on after moveOnAfter");
+    },
+    { debug: true, allowReports: true },
+  );
+  const swallowReports = reports.filter((report) => !report.message.startsWith("slow "));
+  t.deepEqual(
+    swallowReports.map((report) => report.message.replace(/ \(created at [^)]*\)\)/, "")),
+    [
+      "Task quitter caught a CancelledError (cancelled explicitly in task quitter) and returned a value: let CancelledError propagate (a finally block that must wait needs shield())",
+    ],
+  );
 });
 
 test("`Task.cancel()` behaviour: without debug mode swallowing is not reported", async (t) => {
