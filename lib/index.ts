@@ -104,6 +104,8 @@ export { ExceptionGroup } from "./structured/exception-group.js";
 export { TraceRecorder } from "./diagnostics/trace-recorder.js";
 export type { TraceEvent, TraceFile, TraceOtherData, TraceRecorderOptions } from "./diagnostics/trace-recorder.js";
 export { renderTimelineHtml } from "./diagnostics/timeline-html.js";
+export { captureCallGraph, formatCallGraph, printCallGraph } from "./diagnostics/call-graph.js";
+export type { CallGraph } from "./diagnostics/call-graph.js";
 export type { TimelineOptions } from "./diagnostics/timeline-html.js";
 
 // Synchronisation primitives and queues:

@@ -54,7 +54,7 @@ import { Task, _exemplarSleepTimer, _resumedTask } from "./task.js";
 import { _InstrumentSet, _checkInstrument } from "./instrument.js";
 import type { Instrument } from "./instrument.js";
 import { CancelScope } from "./cancel-scope.js";
-import { AwaitInstruction, SleepInstruction, SuspendInstruction } from "./instruction.js";
+import { AwaitInstruction, SleepInstruction, SuspendInstruction, _trapStacks } from "./instruction.js";
 import type { Wait } from "./instruction.js";
 import { Waiter } from "./waiter.js";
 import type { InternalTaskOptions, TaskOptions } from "./task.js";
@@ -303,6 +303,7 @@ export class EventLoop {
   set debug(on: boolean) {
     if (typeof on !== "boolean") throw new TypeError(`EventLoop.debug must be true or false: received ${typeof on}`);
     this.#debug = on;
+    _trapStacks.capture = on && this.#running; // set for each stretch this loop runs (see _runBatch)
     this._instrumentsChanged();
   }
 
@@ -875,6 +876,9 @@ export class EventLoop {
     this.#waiting = false;
     if (!this.#running) return; // closed or failed while the poll was pending
     const previousLoop = _swapRunningLoop(this);
+    // Instructions do not know their loop: while this one runs, they keep their stacks if it is in debug mode.
+    const previousCapture = _trapStacks.capture;
+    _trapStacks.capture = this.#debug;
     try {
       this.#startBudget();
       // Entries of the snapshot still to run: > 0 on entry when the previous stretch handed off
@@ -922,6 +926,7 @@ export class EventLoop {
     } catch (error) {
       this.#halt(error);
     } finally {
+      _trapStacks.capture = previousCapture;
       _swapRunningLoop(previousLoop);
     }
   }

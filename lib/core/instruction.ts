@@ -17,6 +17,7 @@
  * @module
  */
 
+import { _captureStack } from "./creation-site.js";
 import type { Future } from "./future.js";
 import type { Task } from "./task.js";
 import type { Waiter } from "./waiter.js";
@@ -27,7 +28,19 @@ abstract class Trap {
   abstract readonly kind: Instruction["kind"];
   /** What the coroutine is waiting for, for humans (`sleep(100)`). */
   abstract readonly description: string;
+
+  constructor() {
+    // An instruction is made while the coroutine that yields it runs (inside `yield*`), so its
+    // stack holds the coroutine's frames: in debug mode it is kept for call graphs.
+    if (_trapStacks.capture) _trapStacks.byTrap.set(this, _captureStack("suspended here"));
+  }
 }
+
+/**
+ * @internal Debug mode's record of where instructions were made (see `Trap`): `capture` is on
+ * while a loop in debug mode runs.
+ */
+export const _trapStacks: { capture: boolean; readonly byTrap: WeakMap<object, string> } = { capture: false, byTrap: new WeakMap() };
 
 /** @internal True for objects of the instruction set. */
 export function isInstruction(value: unknown): value is Instruction {
@@ -178,6 +191,8 @@ export interface Wait<T> {
   park(waiter: Waiter<T>): void;
   /** Withdraws a pending waiter (`true`) or lets it complete by itself (`false`). */
   abort?(waiter: Waiter<T>): boolean;
+  /** The futures and tasks this wait waits for, if it waits for some (for call graphs). */
+  awaiting?(): Iterable<Future<unknown>>;
 }
 
 /**

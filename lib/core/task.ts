@@ -37,7 +37,7 @@ import { CancelledError, InvalidStateError } from "./errors.js";
 import type { EventLoop } from "./event-loop.js";
 import { FUTURE_CANCELLED, FUTURE_FULFILLED, FUTURE_REJECTED, Future, checkCancelMessage } from "./future.js";
 import { NO_ARGS, TimerHandle } from "./handle.js";
-import { AwaitInstruction, isInstruction } from "./instruction.js";
+import { AwaitInstruction, _trapStacks, isInstruction } from "./instruction.js";
 import type { Instruction, SleepInstruction } from "./instruction.js";
 import type { Operation } from "./operation.js";
 import { _swapCurrentTask, currentTask } from "./running.js";
@@ -45,7 +45,7 @@ import { isThenable, thenableResultError } from "./thenable-result.js";
 import { Waiter } from "./waiter.js";
 import { describeReceived } from "./received.js";
 import { _runCleanups } from "./task-cleanups.js";
-import { _creationSite } from "./creation-site.js";
+import { _captureStack, _coroutineFrames, _creationSite } from "./creation-site.js";
 import type { _TaskCleanup } from "./task-cleanups.js";
 import type { _InstrumentSet } from "./instrument.js";
 
@@ -83,6 +83,8 @@ interface TaskExtras {
   // Set for the operation of a run (`run()`, `runUntilComplete()`): what to call it in the error
   // if it returns a thenable (see thenable-result.ts).
   refusesThenable: string | undefined;
+  // Debug mode: the stack where the last suspending instruction was made (see _coroutineStack).
+  suspendedStack: string | undefined;
   // The task's ContextVar values (see `_context`).
   context: ReadonlyMap<object, unknown> | undefined;
   // Cleanups registered by `ensure()` and `resource()` not yet run, oldest first (see task-cleanups.ts).
@@ -200,7 +202,7 @@ export class Task<T> extends Future<T> {
     const context = currentTask()?._context ?? _outsideContext.map;
     if (context !== undefined) this.#getExtras().context = context;
     if (options?.parentScope !== undefined) this.#createRootScope(options.parentScope);
-    if (loop.debug) this.#getExtras().creationStack = new Error("task created here").stack;
+    if (loop.debug) this.#getExtras().creationStack = _captureStack("task created here");
   }
 
   /**
@@ -340,6 +342,7 @@ export class Task<T> extends Future<T> {
       swallowReported: false,
       creationStack: undefined,
       refusesThenable: undefined,
+      suspendedStack: undefined,
       context: undefined,
       cleanups: undefined,
     });
@@ -584,6 +587,7 @@ export class Task<T> extends Future<T> {
       }
       // Every other instruction is a suspension: level-triggered cancellation is checked here.
       const cancelling = this.#cancelling();
+      if (this._loop.debug) this.#getExtras().suspendedStack = _trapStacks.byTrap.get(instruction);
       if (cancelling !== undefined) {
         if (this.#extras?.thrownCancel === cancelling) this.#noteSwallowed(`suspended again inside it (on ${instruction.description})`);
         this.#schedule(SCHEDULED_CANCELLED, cancelling);
@@ -634,6 +638,38 @@ export class Task<T> extends Future<T> {
           return assertNever(instruction);
       }
     }
+  }
+
+  /** @internal What this task waits for, for call graphs: the future of `yield* future`, or what its wait says it awaits. */
+  _awaiting(): Future<unknown>[] {
+    if (this.#stage !== PARKED && this.#stage !== PARKED_ABORTING) return [];
+    const parked = this.#slot as Parking;
+    if (parked instanceof AwaitInstruction) return [parked.future];
+    if (parked instanceof Waiter) return [...(parked._wait.awaiting?.() ?? [])];
+    return [];
+  }
+
+  /** @internal The task whose scope this task's root scope hangs under (the task running its task group). */
+  _parentTask(): Task<unknown> | undefined {
+    if (this.#innermost === undefined) return undefined;
+    return this.#rootScope()._parent?._owner;
+  }
+
+  /** @internal The labels of the active cancel scopes (`timeout(100)`, `shield()`), innermost first. */
+  _scopeLabels(): string[] {
+    const labels: string[] = [];
+    for (let scope = this.#innermost; scope !== undefined && scope._owner === (this as Task<unknown>); scope = scope._parent) {
+      if (scope._label !== undefined) labels.push(scope._label);
+    }
+    return labels;
+  }
+
+  /**
+   * @internal In debug mode, the coroutine's frames at its last suspension, innermost first
+   * (`fetch (app.ts:12:5)`), yieldio's own left out; empty otherwise.
+   */
+  _coroutineStack(): string[] {
+    return _coroutineFrames(this.#extras?.suspendedStack);
   }
 
   /** @internal The task this one is parked on with `yield* task`, if any. */

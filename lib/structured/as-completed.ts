@@ -105,6 +105,11 @@ class Completions<T> implements IterableIterator<Operation<T>, undefined, undefi
     for (const waiter of waiters) waiter.fail(this.#timeoutError());
   };
 
+  /** The futures not yet done (for call graphs). */
+  awaiting(): Iterable<Future<unknown>> {
+    return this.#watched;
+  }
+
   constructor(futures: Set<Future<unknown>>, timeoutMs: number | null, loop: EventLoop) {
     this.#timeoutMs = timeoutMs;
     this.#toHandOut = futures.size;

@@ -148,6 +148,11 @@ export class Children implements Wait<void> {
     this.#ended(-1, future, cancelled || !isFulfilled(future), cancelled);
   };
 
+  /** The children still running (for call graphs). */
+  awaiting(): Iterable<Future<unknown>> {
+    return this.#children.filter((child): child is Future<unknown> => child !== undefined && !child.done());
+  }
+
   constructor(where: string, mode: Mode, count: number) {
     this.#where = where;
     this.#mode = mode;

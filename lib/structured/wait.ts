@@ -151,6 +151,11 @@ class Watch<F extends Future<unknown>> implements Wait<void> {
     this.description = `wait(${futures.size} futures, ${returnWhen}${timeoutMs === null ? "" : `, ${timeoutMs} ms`})`;
   }
 
+  /** The futures waited for (for call graphs). */
+  awaiting(): Iterable<Future<unknown>> {
+    return this.#futures;
+  }
+
   /** True if `returnWhen` already holds, so there is no need to wait. */
   satisfied(): boolean {
     let pending = 0;
