@@ -122,10 +122,10 @@ test("`captureCallGraph()` behaviour: outside a task it is undefined; a non-task
 test("`printCallGraph()` behaviour: writes the formatted graph of the current task to standard output", async (t) => {
   const written: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string) => {
+  process.stdout.write = (chunk: string) => {
     written.push(chunk);
     return true;
-  });
+  };
   try {
     printCallGraph();
     await runVirtual(t, function* () {
