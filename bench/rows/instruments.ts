@@ -9,8 +9,9 @@
  * @module
  */
 
-import { INSTRUMENT_HOOKS, createTask, run, yieldNow } from "../../lib/index.js";
-import type { Coroutine, Instrument, Task } from "../../lib/index.js";
+import { INSTRUMENT_HOOKS, run, yieldNow } from "../../lib/index.js";
+import type { Coroutine, Instrument } from "../../lib/index.js";
+import { yieldioSpawnJoin } from "./kernel.js";
 import type { BenchRow } from "../row.js";
 
 function check(condition: boolean, what: string): void {
@@ -35,19 +36,7 @@ function* passes(): Coroutine<void> {
   for (let i = 0; i < PASS_COUNT; i++) yield* yieldNow();
 }
 
-const SPAWN_COUNT = 100_000;
-
-function* child(): Coroutine<number> {
-  return 1;
-}
-
-function* spawnJoin(): Coroutine<void> {
-  const tasks: Task<number>[] = [];
-  for (let i = 0; i < SPAWN_COUNT; i++) tasks.push(createTask(child()));
-  let sum = 0;
-  for (const task of tasks) sum += yield* task;
-  check(sum === SPAWN_COUNT, "spawn-join sum");
-}
+const SPAWN_COUNT = 100_000; // as rows/kernel.ts's spawn-join
 
 const instrumentedPasses: BenchRow = {
   title: "1M yieldNow(), an instrument installed",
@@ -66,8 +55,8 @@ const instrumentedSpawnJoin: BenchRow = {
   itemsPerRun: SPAWN_COUNT,
   unit: "tasks",
   contenders: [
-    { name: "yieldio, an instrument", run: () => runCounted(spawnJoin) },
-    { name: "yieldio, none", run: () => run(spawnJoin) },
+    { name: "yieldio, an instrument", run: () => runCounted(yieldioSpawnJoin) },
+    { name: "yieldio, none", run: () => run(yieldioSpawnJoin) },
   ],
 };
 

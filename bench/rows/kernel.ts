@@ -54,7 +54,8 @@ function* effectionChild(): EffectionOperation<number> {
   return 1;
 }
 
-function* yieldioSpawnJoin(): Coroutine<void> {
+/** The spawn-join workload on yieldio (also run with an instrument installed, in rows/instruments.ts). */
+export function* yieldioSpawnJoin(): Coroutine<void> {
   const tasks: Task<number>[] = [];
   for (let i = 0; i < SPAWN_COUNT; i++) tasks.push(createTask(child()));
   let sum = 0;
