@@ -5,6 +5,7 @@
  */
 
 import { writeFileSync } from "node:fs";
+import { basename } from "node:path";
 import { TraceRecorder, main } from "../lib/index.js";
 import type { Instrument } from "../lib/index.js";
 import { loadScript } from "./load-script.js";
@@ -29,7 +30,7 @@ export async function runScript(command: RunCommand): Promise<void> {
   const instruments: Instrument[] = recorder === undefined ? [] : [recorder];
   try {
     // Without --debug, YIELDIO_DEBUG decides (run()'s default).
-    await main(op, { ...(command.debug ? { debug: true } : {}), instruments });
+    await main(op, { ...(command.debug ? { debug: true } : {}), instruments, name: `main (${basename(command.script)})` });
   } finally {
     if (recorder !== undefined && command.trace !== undefined) {
       const trace = recorder.trace();

@@ -13,7 +13,7 @@ const SELECTOR_METHODS = ["register", "unregister", "modify", "select", "getKey"
 const EXECUTOR_METHODS = ["submit", "shutdown"] as const;
 
 /** What each option must be; `undefined` is always allowed (the option is absent). */
-type OptionKind = "selector" | "executor" | "boolean" | "function" | "instruments";
+type OptionKind = "selector" | "executor" | "boolean" | "function" | "instruments" | "string";
 
 /** @internal The options of `new EventLoop()`. */
 export const LOOP_OPTIONS: Readonly<Record<string, OptionKind>> = {
@@ -25,7 +25,7 @@ export const LOOP_OPTIONS: Readonly<Record<string, OptionKind>> = {
 };
 
 /** @internal The options of `run()`. */
-export const RUN_OPTIONS: Readonly<Record<string, OptionKind>> = { ...LOOP_OPTIONS, executor: "executor" };
+export const RUN_OPTIONS: Readonly<Record<string, OptionKind>> = { ...LOOP_OPTIONS, executor: "executor", name: "string" };
 
 /**
  * @internal Throws a TypeError naming the first option that is unknown or of the wrong kind.
@@ -52,6 +52,8 @@ function mismatch(kind: OptionKind, value: unknown): string | undefined {
   switch (kind) {
     case "boolean":
       return typeof value === "boolean" ? undefined : `true or false: received ${describe(value)}`;
+    case "string":
+      return typeof value === "string" ? undefined : `a string: received ${describe(value)}`;
     case "function":
       return typeof value === "function" ? undefined : `a function: received ${describe(value)}`;
     case "selector":

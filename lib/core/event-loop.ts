@@ -454,13 +454,13 @@ export class EventLoop {
    * Promise settles, so a thenable that waits on the loop (`(async () => await task)()`) would
    * never settle, and Node would exit with nothing said (code 13).
    */
-  _runUntilComplete<T>(op: Operation<T>, what: string): Promise<T> {
+  _runUntilComplete<T>(op: Operation<T>, what: string, name?: string): Promise<T> {
     checkOperation("runUntilComplete()", op);
     this.#checkCanRun("runUntilComplete()");
     let future: Future<T>;
     if (op instanceof Future) future = op as Future<T>;
     else {
-      const task = this.createTask(op);
+      const task = this.createTask(op, name === undefined ? undefined : { name });
       task._refuseThenableResult(what);
       future = task;
     }

@@ -38,6 +38,8 @@ export interface RunOptions {
   readonly exceptionHandler?: ExceptionHandler;
   /** Instruments to install on the loop (see {@link Instrument}): hooks for traces and profiles. */
   readonly instruments?: readonly Instrument[];
+  /** The name of the main task (in traces, call graphs and reports); default `Task-N`. */
+  readonly name?: string;
 }
 
 /**
@@ -91,7 +93,7 @@ export function run<T>(main: Operation<T> | (() => Operation<T>), options?: RunO
   }
   const executor = options?.executor;
   if (executor !== undefined) loop.setDefaultExecutor(executor);
-  return runOn(loop, main);
+  return runOn(loop, main, options?.name);
 }
 
 /**
@@ -100,13 +102,13 @@ export function run<T>(main: Operation<T> | (() => Operation<T>), options?: RunO
  * close) goes to the exception handler and `main`'s error is what the caller sees; if `main`
  * succeeded, the shutdown's failure is.
  */
-async function runOn<T>(loop: EventLoop, main: Operation<T> | (() => Operation<T>)): Promise<T> {
+async function runOn<T>(loop: EventLoop, main: Operation<T> | (() => Operation<T>), name: string | undefined): Promise<T> {
   let outcome: Outcome<T>;
   try {
     // A function is called inside the main task (at its first step), so it may use the
     // running loop; an Operation object does that without a generator frame around main.
     const op = typeof main === "function" ? callInside(main) : main;
-    outcome = { ok: true, value: await loop._runUntilComplete(op, "run()'s main operation") };
+    outcome = { ok: true, value: await loop._runUntilComplete(op, "run()'s main operation", name) };
   } catch (error) {
     outcome = { ok: false, error };
   }

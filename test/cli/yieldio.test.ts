@@ -79,6 +79,7 @@ test("`yieldio run --trace` behaviour: writes a Chrome trace with a track per ta
     const trace = JSON.parse(readFileSync(file, "utf8")) as TraceFile;
     const tracks = trace.traceEvents.filter((e) => e.name === "thread_name").map((e) => e.args?.["name"]);
     t.true(tracks.includes("fetcher") && tracks.includes("parser") && tracks.includes("event loop"), String(tracks));
+    t.true(tracks.includes("main (workers.ts)"), "the main task's track is named after the script");
     t.true(trace.traceEvents.some((e) => e.ph === "X" && e.name === "step"));
 
     const failed = await yieldio("run", "--trace", join(dir, "failed.json"), fixture("fails.mjs"));
@@ -92,7 +93,7 @@ test("`yieldio run --trace` behaviour: writes a Chrome trace with a track per ta
 test("`yieldio run --debug` behaviour: debug mode reports a step that held the loop", async (t) => {
   const { code, stderr } = await yieldio("run", "--debug", fixture("slow-step.mjs"));
   t.is(code, 0);
-  t.regex(stderr, /slow step of Task Task-\d+ \(created at .*\) took \d+\.\d ms/);
+  t.regex(stderr, /slow step of Task main \(slow-step\.mjs\) \(created at .*\) took \d+\.\d ms/, "the main task is named after the script");
   const quiet = await yieldio("run", fixture("slow-step.mjs"));
   t.is(quiet.stderr, "", "not without --debug");
 });

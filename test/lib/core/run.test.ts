@@ -9,6 +9,7 @@ import {
   TimeoutError,
   createTask,
   currentTask,
+  getCurrentTask,
   getRunningLoop,
   moveOnAfter,
   run,
@@ -568,7 +569,7 @@ test("`run()` behaviour: options of the wrong kind reject with a TypeError namin
     [{ exceptionHandler: "log" }, 'run() needs options.exceptionHandler to be a function: received the string "log"'],
     [
       { debgu: true },
-      'run() got an unknown option "debgu": the options are selector, debug, eagerTasks, exceptionHandler, instruments, executor',
+      'run() got an unknown option "debgu": the options are selector, debug, eagerTasks, exceptionHandler, instruments, executor, name',
     ],
     [
       { selector: { time: () => 0 } },
@@ -706,6 +707,18 @@ test("`run()` behaviour: a wait that a beforeExit listener ends is not a deadloc
   });
   t.is(stdout, "resolved with flushed\n");
   t.is(stderr, "");
+});
+
+test("`run()` behaviour: options.name names the main task; a name that is not a string rejects with a TypeError before any loop exists", async (t) => {
+  const name = await run(
+    function* () {
+      return (yield* getCurrentTask()).name;
+    },
+    { ...virtual(), name: "main" },
+  );
+  t.is(name, "main");
+  const error = await t.throwsAsync(run(sleep(1), { ...virtual(), name: 42 as never }), { instanceOf: TypeError });
+  t.is(error.message, "run() needs options.name to be a string: received number 42");
 });
 
 test("`run()` behaviour: options.instruments are installed on the loop; a bad one rejects with a TypeError naming it", async (t) => {
