@@ -17,7 +17,7 @@
  * @module
  */
 
-import { _captureStack } from "./creation-site.js";
+import { _captureStack } from "./debug-stacks.js";
 import type { Future } from "./future.js";
 import type { Task } from "./task.js";
 import type { Waiter } from "./waiter.js";

@@ -45,7 +45,7 @@ import { isThenable, thenableResultError } from "./thenable-result.js";
 import { Waiter } from "./waiter.js";
 import { describeReceived } from "./received.js";
 import { _runCleanups } from "./task-cleanups.js";
-import { _captureStack, _coroutineFrames, _creationSite } from "./creation-site.js";
+import { _captureStack, _coroutineFrames, _creationSite } from "./debug-stacks.js";
 import type { _TaskCleanup } from "./task-cleanups.js";
 import type { _InstrumentSet } from "./instrument.js";
 
@@ -587,7 +587,8 @@ export class Task<T> extends Future<T> {
       }
       // Every other instruction is a suspension: level-triggered cancellation is checked here.
       const cancelling = this.#cancelling();
-      if (this._loop.debug) this.#getExtras().suspendedStack = _trapStacks.byTrap.get(instruction);
+      // On exactly while a loop in debug mode runs: one read, where `_loop.debug` is a getter call.
+      if (_trapStacks.capture) this.#getExtras().suspendedStack = _trapStacks.byTrap.get(instruction);
       if (cancelling !== undefined) {
         if (this.#extras?.thrownCancel === cancelling) this.#noteSwallowed(`suspended again inside it (on ${instruction.description})`);
         this.#schedule(SCHEDULED_CANCELLED, cancelling);
