@@ -96,13 +96,9 @@ export function* resource<T>(fn: (provide: Provide<T>) => Operation<void>, optio
   try {
     value = yield* life.ready;
   } catch (error) {
-    if (!task.done()) {
-      // The caller was cancelled while the resource got ready: it goes too, and the caller's
-      // cancellation completes once it has unwound.
-      life.stage = RELEASED;
-      task.cancel();
-      yield* shield(_settled(task));
-    }
+    // The caller was cancelled while the resource got ready: it goes too, and the caller's
+    // cancellation completes once it has unwound.
+    if (!task.done()) yield* life.abandon(task);
     throw error;
   }
   creator._addCleanup(() => life.release(task));
@@ -114,7 +110,7 @@ class ResourceLife<T> {
   readonly creator: Task<unknown>;
   // Invariant: settled once, by provide() (a value), or by the body's end or error before it.
   readonly ready: Future<T>;
-  stage: Stage = STARTING;
+  #stage: Stage = STARTING;
   // The resource's own task, known once its body starts (eager tasks start inside createTask).
   #own: Task<unknown> | undefined = undefined;
   #provided = false;
@@ -135,14 +131,15 @@ class ResourceLife<T> {
         );
       }
       yield* op;
-      if (this.stage === STARTING) this.#fail(new InvalidStateError("the function given to resource() returned without calling provide()"));
+      if (this.#stage === STARTING)
+        this.#fail(new InvalidStateError("the function given to resource() returned without calling provide()"));
     } catch (error) {
-      if (this.stage === IN_USE && !(error instanceof CancelledError)) {
+      if (this.#stage === IN_USE && !(error instanceof CancelledError)) {
         // A resource that fails while in use brings its creator down; the creator's release
         // of it (a cleanup) then raises this error.
         this.creator._cancelWithReason({ source: "resource", message: `${own._describe()}, a resource it uses, failed` });
       }
-      if (this.stage !== STARTING) throw error;
+      if (this.#stage !== STARTING) throw error;
       this.#fail(error);
       if (error instanceof CancelledError) throw error;
     }
@@ -155,8 +152,8 @@ class ResourceLife<T> {
     }
     if (this.#provided) throw new InvalidStateError("provide() was called twice: a resource provides one value");
     this.#provided = true;
-    if (this.stage === STARTING) {
-      this.stage = IN_USE;
+    if (this.#stage === STARTING) {
+      this.#stage = IN_USE;
       this.ready.setResult(value);
     } // else the caller stopped waiting: the body is being cancelled, and the suspension raises
     yield* suspend<void>({ description: "resource provide()", park: noop }); // until released
@@ -169,9 +166,16 @@ class ResourceLife<T> {
     else this.ready.setException(error);
   }
 
+  /** The creator stopped waiting before `provide()`: cancel the body and wait for it, whatever its outcome. */
+  *abandon(task: Task<unknown>): Generator<Instruction, void, unknown> {
+    this.#stage = RELEASED;
+    task.cancel();
+    yield* shield(_settled(task));
+  }
+
   /** The creator's cleanup: cancel the body, wait for it, raise its error if it failed. */
   *release(task: Task<unknown>): Generator<Instruction, void, unknown> {
-    this.stage = RELEASED;
+    this.#stage = RELEASED;
     task._cancelWithReason({ source: "resource", message: `${this.creator._describe()}, which created it, ended` });
     try {
       yield* task;
