@@ -9,6 +9,7 @@
 
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import type { ParseArgsConfig } from "node:util";
 import { runScript } from "./run-command.js";
 import { viewTrace } from "./trace-command.js";
 import { USAGE, UsageError } from "./usage.js";
@@ -61,10 +62,11 @@ function traceCommand(args: readonly string[]): void {
   process.stdout.write(`${viewTrace(file, values["output"] as string | undefined)}\n`);
 }
 
-type OptionsConfig = Parameters<typeof parseArgs>[0] extends infer C ? (C extends { options?: infer O } ? NonNullable<O> : never) : never;
-
 /** parseArgs, with its errors (an unknown option, a missing value) as usage errors. */
-function parse(args: readonly string[], options: OptionsConfig): { values: Record<string, unknown>; positionals: string[] } {
+function parse(
+  args: readonly string[],
+  options: NonNullable<ParseArgsConfig["options"]>,
+): { values: Record<string, unknown>; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
     return { values, positionals };
