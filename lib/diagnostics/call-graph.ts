@@ -6,7 +6,7 @@
  * @module
  */
 
-import { _captureStack, _coroutineFrames } from "../core/creation-site.js";
+import { _captureStack, _coroutineFrames } from "../core/debug-stacks.js";
 import type { Future } from "../core/future.js";
 import { currentTask } from "../core/running.js";
 import { Task } from "../core/task.js";
@@ -108,6 +108,7 @@ function graphOf(task: Task<unknown>, waiters: Map<Task<unknown>, Task<unknown>[
  *
  * @param graph - from {@link captureCallGraph}.
  * @returns the text, one line per entry, without a final newline.
+ * @throws TypeError if `graph` is not a call graph (`captureCallGraph()` gives undefined outside a task).
  * @example
  * ```ts
  * const graph = captureCallGraph(task);
@@ -115,6 +116,10 @@ function graphOf(task: Task<unknown>, waiters: Map<Task<unknown>, Task<unknown>[
  * ```
  */
 export function formatCallGraph(graph: CallGraph): string {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller can pass anything (captureCallGraph's undefined, for one)
+  if (typeof graph !== "object" || graph === null || !(graph.task instanceof Task)) {
+    throw new TypeError(`formatCallGraph() needs a graph from captureCallGraph(): received ${describeReceived(graph)}`);
+  }
   const lines: string[] = [];
   render(graph, "", lines);
   return lines.join("\n");

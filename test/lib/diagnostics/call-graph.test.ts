@@ -109,6 +109,11 @@ test("`captureCallGraph()` behaviour: `yield* task`, wait() and asCompleted() ar
 
 test("`captureCallGraph()` behaviour: outside a task it is undefined; a non-task is a TypeError", async (t) => {
   t.is(captureCallGraph(), undefined);
+  t.throws(() => formatCallGraph(captureCallGraph()!), {
+    instanceOf: TypeError,
+    message: "formatCallGraph() needs a graph from captureCallGraph(): received undefined",
+  });
+  t.throws(() => formatCallGraph({ task: {} } as never), { instanceOf: TypeError });
   t.throws(() => captureCallGraph({} as never), {
     instanceOf: TypeError,
     message: /captureCallGraph\(\) needs a Task .*: received object/,
