@@ -587,8 +587,6 @@ export class Task<T> extends Future<T> {
       }
       // Every other instruction is a suspension: level-triggered cancellation is checked here.
       const cancelling = this.#cancelling();
-      // On exactly while a loop in debug mode runs: one read, where `_loop.debug` is a getter call.
-      if (_trapStacks.capture) this.#getExtras().suspendedStack = _trapStacks.byTrap.get(instruction);
       if (cancelling !== undefined) {
         if (this.#extras?.thrownCancel === cancelling) this.#noteSwallowed(`suspended again inside it (on ${instruction.description})`);
         this.#schedule(SCHEDULED_CANCELLED, cancelling);
@@ -616,13 +614,13 @@ export class Task<T> extends Future<T> {
             value = future._outcomeValue();
             continue;
           }
-          this.#park(instruction);
+          this.#park(instruction, instruction);
           future._addWaiter(this);
           return;
         }
         case "suspend": {
           const waiter = new Waiter(this, instruction.wait);
-          this.#park(waiter);
+          this.#park(waiter, instruction);
           try {
             instruction.wait.park(waiter);
           } catch (error) {
@@ -666,10 +664,11 @@ export class Task<T> extends Future<T> {
   }
 
   /**
-   * @internal In debug mode, the coroutine's frames at its last suspension, innermost first
-   * (`fetch (app.ts:12:5)`), yieldio's own left out; empty otherwise.
+   * @internal In debug mode, the coroutine's frames where it is parked, innermost first
+   * (`fetch (app.ts:12:5)`), yieldio's own left out; empty when it is not parked, or otherwise.
    */
   _coroutineStack(): string[] {
+    if (this.#stage !== PARKED && this.#stage !== PARKED_ABORTING) return [];
     return _coroutineFrames(this.#extras?.suspendedStack);
   }
 
@@ -728,9 +727,13 @@ export class Task<T> extends Future<T> {
     return cleanups;
   }
 
-  #park(what: Parking): void {
+  /** Parks on `what`; in debug mode keeps where `instruction` was made (see _coroutineStack). */
+  #park(what: Parking, instruction: Instruction): void {
     this.#stage = PARKED;
     this.#slot = what;
+    // On exactly while a loop in debug mode runs. Only waits that park keep a stack: a task that
+    // gives way (yieldNow) is not parked, and its passes stay free of the check.
+    if (_trapStacks.capture) this.#getExtras().suspendedStack = _trapStacks.byTrap.get(instruction);
   }
 
   #isParkedOn(what: Parking): boolean {
@@ -740,7 +743,7 @@ export class Task<T> extends Future<T> {
   #parkOnTimer(instruction: SleepInstruction): void {
     const loop = this._loop;
     const timer = new SleepTimer(loop.time() + instruction.delayMs, loop._nextTimerSeq(), this, instruction.value);
-    this.#park(timer);
+    this.#park(timer, instruction);
     loop._addTimer(timer);
   }
 
