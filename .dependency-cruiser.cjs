@@ -93,7 +93,7 @@ module.exports = {
       comment: "The yieldio command (cli/) runs scripts through the public door (lib/index.ts), the same module instance the scripts import as yieldio.",
       severity: "error",
       from: { path: "^cli/" },
-      to: { path: "^(lib|selectors|executors|interop)/", pathNot: "^lib/index\\.ts$" },
+      to: { path: "^(lib|selectors|executors|interop)/", pathNot: "^(lib|executors/bullmq)/index\\.ts$" },
     },
     {
       name: "nothing-of-the-library-loads-the-bridges",
@@ -104,10 +104,24 @@ module.exports = {
     },
     {
       name: "examples-and-bench-use-public-entry-points",
-      comment: "Programs import what users import: lib/index.ts, selectors/index.ts, executors/index.ts.",
+      comment: "Programs import what users import: lib/index.ts, selectors/index.ts, executors/index.ts, executors/bullmq/index.ts.",
       severity: "error",
       from: { path: "^(examples|bench)/" },
-      to: { path: "^(lib|selectors|executors)/", pathNot: "^(lib|selectors|executors)/index\\.ts$" },
+      to: { path: "^(lib|selectors|executors)/", pathNot: "^(lib|selectors|executors|executors/bullmq)/index\\.ts$" },
+    },
+    {
+      name: "only-the-bullmq-executor-loads-bullmq",
+      comment: "bullmq and ioredis are optional peer dependencies of yieldio/executors/bullmq: nothing else of the library may load them (the CLI's worker command imports that entry point lazily).",
+      severity: "error",
+      from: { path: "^(lib|selectors|executors|eslint|interop|cli)/", pathNot: "^executors/bullmq/" },
+      to: { path: "(^|/)node_modules/(bullmq|ioredis)/" },
+    },
+    {
+      name: "nothing-of-the-library-loads-the-bullmq-executor",
+      comment: "The BullMQ executor is a separate entry point: the core and the other executors never load it.",
+      severity: "error",
+      from: { path: "^(lib|selectors|executors|eslint|interop)/", pathNot: "^executors/bullmq/" },
+      to: { path: "^executors/bullmq/" },
     },
     {
       name: "the-lint-plugin-stands-alone",

@@ -1,0 +1,200 @@
+/**
+ * The worker side of the BullMQ executor: a BullMQ `Worker` whose processor is yieldio's
+ * dispatcher, plus a subscriber for cancellations. Run it with `startBullMQWorker()` in a
+ * program of your own, or as `yieldio worker --redis … --queue … --root …`.
+ *
+ * @module
+ */
+
+import { availableParallelism } from "node:os";
+import { extname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "bullmq";
+import type { Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { describeReceived } from "../../lib/core/received.js";
+import { _CancelWatch } from "./cancel-watch.js";
+import { _bullmqConnection, _checkConnection, _closeConnection, _openConnection } from "./connection.js";
+import type { BullMQConnection } from "./connection.js";
+import { _Dispatcher } from "./dispatcher.js";
+import { _cancelChannel } from "./job-data.js";
+import { _MODULE_ROOT_VARIABLE } from "./sandbox-processor.js";
+
+/**
+ * Options of {@link startBullMQWorker}.
+ *
+ * @example
+ * ```ts
+ * const options: BullMQWorkerOptions = { connection: { path: "/run/redis.sock" }, queueName: "work", moduleRoot: "/srv/app/dist" };
+ * ```
+ */
+export interface BullMQWorkerOptions {
+  /** Where Redis is. */
+  readonly connection: BullMQConnection;
+  /** The queue to take jobs from: the producers' `queueName`. */
+  readonly queueName: string;
+  /**
+   * The folder whose modules this worker may run (the producers' `moduleRoot`, as deployed on
+   * this machine). Jobs naming anything else fail without importing it: whoever can write to
+   * Redis can add jobs, and must not be able to make a worker run arbitrary code.
+   */
+  readonly moduleRoot: string;
+  /** How many jobs run at once (default: the number of cores). */
+  readonly concurrency?: number;
+  /**
+   * Run each job in a child process of a pool (BullMQ's sandboxed processors) instead of in this
+   * process (default false). A crash then fails only its job, with `WorkerExitedError`; a
+   * CPU-bound job cannot starve the worker's lock renewals; and `cancel: "terminate"` can kill it.
+   */
+  readonly sandbox?: boolean;
+  /** BullMQ's key prefix (default `"bull"`): the same as the producers'. */
+  readonly prefix?: string;
+  /** How long a job's lock lasts without renewal, in milliseconds (BullMQ's default 30000). */
+  readonly lockDuration?: number;
+  /** How often this worker looks for jobs whose worker died, in milliseconds (BullMQ's default 30000). */
+  readonly stalledInterval?: number;
+  /**
+   * How many times a job whose worker died is run again (default 0: it fails with
+   * `WorkerExitedError`). More makes execution at-least-once: a job may then run twice.
+   */
+  readonly maxStalledCount?: number;
+}
+
+/**
+ * A running BullMQ worker of yieldio jobs, from {@link startBullMQWorker}.
+ *
+ * @example
+ * ```ts
+ * const worker = await startBullMQWorker({ connection, queueName: "work", moduleRoot });
+ * process.once("SIGTERM", () => void worker.close());
+ * ```
+ */
+export class BullMQWorker {
+  /** BullMQ's Worker, for its events (`completed`, `failed`, `error`) and settings. */
+  readonly worker: Worker;
+  readonly #subscriber: Redis;
+  #closing: Promise<void> | undefined;
+
+  /** @internal */
+  constructor(worker: Worker, subscriber: Redis) {
+    this.worker = worker;
+    this.#subscriber = subscriber;
+  }
+
+  /**
+   * Stops taking jobs, waits for the running ones to end (unless `force`), then closes the
+   * connections and the sandbox processes. Calling it again returns the same Promise.
+   *
+   * **Cancellation:** with `force`, running jobs are not waited for: their signals are aborted,
+   * and BullMQ gives their locks up, so they stall (see `maxStalledCount`).
+   *
+   * @example
+   * ```ts
+   * await worker.close(); // every job it had taken has ended
+   * ```
+   */
+  close(options: { readonly force?: boolean } = {}): Promise<void> {
+    this.#closing ??= (async () => {
+      if (options.force === true) this.worker.cancelAllJobs("the worker was closed with force");
+      await this.worker.close(options.force === true);
+      await _closeConnection(this.#subscriber);
+    })();
+    return this.#closing;
+  }
+}
+
+/**
+ * Starts a worker that runs the jobs of {@link BullMQExecutor}s: each job names a function
+ * exported by a module under `moduleRoot`, which is imported once and called with the job's
+ * arguments. Inside it, `currentSignal()` (from `yieldio/executors`) is the job's AbortSignal,
+ * aborted when the job's producer cancels it. Resolves once the worker is connected and
+ * listening for cancellations.
+ *
+ * **Cancellation:** a job cancelled while it runs here sees its signal aborted (or, sandboxed
+ * and submitted with `cancel: "terminate"`, its process killed). Close the worker with
+ * {@link BullMQWorker.close} on SIGTERM: it finishes what it runs first.
+ *
+ * @param options - see {@link BullMQWorkerOptions}.
+ * @throws TypeError for bad options.
+ * @example
+ * ```ts
+ * import { startBullMQWorker } from "yieldio/executors/bullmq";
+ * const worker = await startBullMQWorker({
+ *   connection: { host: "redis.internal", port: 6379 },
+ *   queueName: "thumbnails",
+ *   moduleRoot: new URL("./jobs/", import.meta.url).pathname,
+ *   sandbox: true,
+ * });
+ * process.once("SIGTERM", () => void worker.close());
+ * ```
+ */
+export async function startBullMQWorker(options: BullMQWorkerOptions): Promise<BullMQWorker> {
+  checkOptions(options);
+  const moduleRoot = resolve(options.moduleRoot);
+  const prefix = options.prefix ?? "bull";
+  const subscriber = _openConnection(options.connection, { maxRetriesPerRequest: null });
+  let worker: Worker;
+  try {
+    const common = {
+      connection: _bullmqConnection(options.connection),
+      prefix,
+      concurrency: options.concurrency ?? availableParallelism(),
+      maxStalledCount: options.maxStalledCount ?? 0,
+      ...(options.lockDuration === undefined ? {} : { lockDuration: options.lockDuration }),
+      ...(options.stalledInterval === undefined ? {} : { stalledInterval: options.stalledInterval }),
+      autorun: false,
+    };
+    if (options.sandbox === true) {
+      worker = new Worker(options.queueName, sandboxProcessorUrl(), {
+        ...common,
+        workerForkOptions: { env: { ...process.env, [_MODULE_ROOT_VARIABLE]: moduleRoot } },
+      });
+    } else {
+      const dispatcher = new _Dispatcher(moduleRoot);
+      // Three parameters: BullMQ makes a job's AbortSignal only for a processor that declares them.
+      worker = new Worker(
+        options.queueName,
+        (job: Job, _token: string | undefined, signal?: AbortSignal) => dispatcher.run(job, signal),
+        common,
+      );
+    }
+    const watch = new _CancelWatch(worker);
+    worker.on("active", (job: Job) => job.id !== undefined && watch.started(job.id));
+    worker.on("completed", (job: Job) => job.id !== undefined && watch.finished(job.id));
+    worker.on("failed", (job: Job | undefined) => job?.id !== undefined && watch.finished(job.id));
+    subscriber.on("message", (_channel: string, jobId: string) => watch.cancelled(jobId));
+    // Listening before taking any job: a job fetched later cannot miss its cancellation.
+    await subscriber.subscribe(_cancelChannel(prefix, options.queueName));
+    void worker.run().catch((error: unknown) => worker.emit("error", error as Error));
+    await worker.waitUntilReady();
+  } catch (error) {
+    await _closeConnection(subscriber);
+    throw error;
+  }
+  return new BullMQWorker(worker, subscriber);
+}
+
+/** The sandbox processor beside this file: .js when built, .ts when run from source through tsx. */
+function sandboxProcessorUrl(): URL {
+  return new URL(`./sandbox-processor${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+}
+
+function checkOptions(options: BullMQWorkerOptions): void {
+  const where = "startBullMQWorker()";
+  const given = options as unknown;
+  if (typeof given !== "object" || given === null)
+    throw new TypeError(`${where} needs an options object: received ${describeReceived(given)}`);
+  _checkConnection(where, options.connection);
+  if (typeof options.queueName !== "string" || options.queueName === "" || options.queueName.includes(":"))
+    throw new TypeError(`${where} needs queueName as a non-empty string without ":": received ${describeReceived(options.queueName)}`);
+  if (typeof options.moduleRoot !== "string" || options.moduleRoot === "")
+    throw new TypeError(`${where} needs moduleRoot as a folder path: received ${describeReceived(options.moduleRoot)}`);
+  for (const key of ["concurrency", "lockDuration", "stalledInterval"] as const) {
+    const value = options[key];
+    if (value !== undefined && !(Number.isInteger(value) && value > 0))
+      throw new TypeError(`${where} needs ${key} as a positive integer: received ${describeReceived(value)}`);
+  }
+  const stalled = options.maxStalledCount;
+  if (stalled !== undefined && !(Number.isInteger(stalled) && stalled >= 0))
+    throw new TypeError(`${where} needs maxStalledCount as an integer ≥ 0: received ${describeReceived(stalled)}`);
+}

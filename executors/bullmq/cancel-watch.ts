@@ -1,0 +1,68 @@
+/**
+ * A worker's ear for cancellations. BullMQ's `worker.cancelJob()` reaches only jobs on that
+ * worker, so producers publish the id of a running job they cancel on a Redis channel, and
+ * every yieldio worker listens. The message may arrive at three moments, all covered:
+ * - while the job runs here: `cancelJob()` aborts its signal;
+ * - after the worker fetched the job but before BullMQ tracks it (no signal yet): the id is
+ *   retried every millisecond until BullMQ tracks it or the job ends;
+ * - before this worker fetched it (it was fetched by another, which then stalled and released
+ *   it): the id is remembered for a minute and the job is cancelled as soon as it starts here.
+ *
+ * @module
+ */
+
+/** How long an id that is not running here is remembered, in milliseconds. */
+const REMEMBER_MS = 60_000;
+
+/** How long a fetched job is waited for to be tracked, in milliseconds (it takes a few ticks). */
+const RETRY_MS = 10_000;
+
+/** The part of BullMQ's Worker this needs. */
+export interface _CancellableWorker {
+  cancelJob(jobId: string, reason?: string): boolean;
+}
+
+/** @internal Which jobs this worker runs, and which were cancelled. */
+export class _CancelWatch {
+  readonly #worker: _CancellableWorker;
+  /** Jobs fetched by this worker and not finished: from BullMQ's `active` to `completed`/`failed`. */
+  readonly #running = new Set<string>();
+  /** Cancelled ids not (yet) running here, with when to forget them. */
+  readonly #remembered = new Map<string, number>();
+
+  constructor(worker: _CancellableWorker) {
+    this.#worker = worker;
+  }
+
+  /** BullMQ fetched `jobId` for this worker. */
+  started(jobId: string): void {
+    this.#running.add(jobId);
+    if (this.#remembered.delete(jobId)) this.#abort(jobId);
+  }
+
+  /** `jobId` completed or failed here. */
+  finished(jobId: string): void {
+    this.#running.delete(jobId);
+  }
+
+  /** A producer cancelled `jobId`. */
+  cancelled(jobId: string): void {
+    if (this.#running.has(jobId)) {
+      this.#abort(jobId);
+      return;
+    }
+    const now = Date.now();
+    for (const [id, until] of this.#remembered) {
+      if (until > now) break; // oldest first: the rest are younger
+      this.#remembered.delete(id);
+    }
+    this.#remembered.set(jobId, now + REMEMBER_MS);
+  }
+
+  #abort(jobId: string, deadline = Date.now() + RETRY_MS): void {
+    if (!this.#running.has(jobId)) return;
+    if (this.#worker.cancelJob(jobId, "cancelled by its producer") || Date.now() > deadline) return;
+    // Fetched, but BullMQ does not track it yet: it will, within a few ticks.
+    setTimeout(() => this.#abort(jobId, deadline), 1).unref();
+  }
+}

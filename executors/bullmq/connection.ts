@@ -1,0 +1,51 @@
+/**
+ * The Redis connection a BullMQ executor or worker is given, and the extra connections yieldio
+ * opens beside BullMQ's own: a publisher (cancellations, the eviction check) and a subscriber.
+ *
+ * @module
+ */
+
+import type { ConnectionOptions } from "bullmq";
+import { Redis } from "ioredis";
+import type { RedisOptions } from "ioredis";
+import { describeReceived } from "../../lib/core/received.js";
+
+/**
+ * Where Redis is: ioredis options (`{ host, port }`, `{ path }` for a Unix socket ...) or an
+ * ioredis client, which is duplicated, never closed by yieldio.
+ *
+ * @example
+ * ```ts
+ * const connection: BullMQConnection = { host: "127.0.0.1", port: 6379 };
+ * ```
+ */
+export type BullMQConnection = RedisOptions | Redis;
+
+/** @internal Checks a connection option; `where` names the caller. */
+export function _checkConnection(where: string, connection: unknown): void {
+  if (typeof connection !== "object" || connection === null) {
+    throw new TypeError(`${where} needs connection as ioredis options or an ioredis client: received ${describeReceived(connection)}`);
+  }
+}
+
+/** @internal A new connection to the same Redis, for yieldio's own use; closed by whoever opens it. */
+export function _openConnection(connection: BullMQConnection, extra: RedisOptions = {}): Redis {
+  if (connection instanceof Redis) return connection.duplicate(extra);
+  // ioredis's own RedisOptions does not fit its constructor under exactOptionalPropertyTypes (replyMapping).
+  return new Redis({ ...connection, ...extra } as never);
+}
+
+/** @internal The connection as BullMQ's own types name it (its option type is looser than ioredis's). */
+export function _bullmqConnection(connection: BullMQConnection): ConnectionOptions {
+  return connection as ConnectionOptions;
+}
+
+/** @internal Closes a connection of yieldio's own, whatever state it is in. */
+export async function _closeConnection(redis: Redis): Promise<void> {
+  if (redis.status === "end") return;
+  try {
+    await redis.quit();
+  } catch {
+    redis.disconnect(); // not connected (Redis is down): stop reconnecting
+  }
+}
