@@ -19,6 +19,17 @@ Commands:
   trace view <file.json> [-o <file.html>]
       Writes a self-contained HTML timeline of a trace and prints its path
       (default: the trace's name with .html).
+  worker --redis <url> --queue <name> --root <dir> [--concurrency <n>] [--sandbox]
+      Runs the jobs of BullMQExecutors (yieldio/executors/bullmq; needs bullmq and
+      ioredis): functions exported by modules under --root only. SIGTERM or Ctrl-C
+      closes it once the running jobs finish; a second one aborts them.
+      --redis <url>     redis://[user:password@]host[:port][/db], rediss://..., or a
+                        Unix socket path
+      --concurrency <n> jobs at once (default: the number of cores)
+      --sandbox         each job in a child process: a crash fails only its job
+      --prefix <p>      BullMQ's key prefix (default bull)
+      --lock-duration <ms>, --stalled-interval <ms>, --max-stalled-count <n>
+                        BullMQ's stall detection (defaults 30000, 30000, 0)
 
 Options:
   -h, --help        this text

@@ -13,6 +13,7 @@ import type { ParseArgsConfig } from "node:util";
 import { runScript } from "./run-command.js";
 import { viewTrace } from "./trace-command.js";
 import { USAGE, UsageError } from "./usage.js";
+import { runWorker } from "./worker-command.js";
 
 /** Runs the command in `args` (process.argv without node and the script); returns when it is done. */
 async function cli(args: readonly string[]): Promise<void> {
@@ -34,6 +35,8 @@ async function cli(args: readonly string[]): Promise<void> {
       traceCommand(rest);
       return;
     }
+    case "worker":
+      return workerCommand(rest);
     default:
       throw new UsageError(`unknown command: ${command}`);
   }
@@ -60,6 +63,46 @@ function traceCommand(args: readonly string[]): void {
   if (file === undefined) throw new UsageError("trace view needs a trace file: yieldio trace view <file.json>");
   if (extra !== undefined) throw new UsageError(`trace view takes one file: received also ${extra}`);
   process.stdout.write(`${viewTrace(file, values["output"] as string | undefined)}\n`);
+}
+
+async function workerCommand(args: readonly string[]): Promise<void> {
+  const { values, positionals } = parse(args, {
+    redis: { type: "string" },
+    queue: { type: "string" },
+    root: { type: "string" },
+    concurrency: { type: "string" },
+    sandbox: { type: "boolean", default: false },
+    prefix: { type: "string" },
+    "lock-duration": { type: "string" },
+    "stalled-interval": { type: "string" },
+    "max-stalled-count": { type: "string" },
+  });
+  if (positionals.length > 0) throw new UsageError(`worker takes no arguments, only options: received ${positionals.join(" ")}`);
+  const required = (name: string): string => {
+    const value = values[name];
+    if (typeof value !== "string") throw new UsageError(`worker needs --${name}: yieldio worker --redis <url> --queue <name> --root <dir>`);
+    return value;
+  };
+  await runWorker({
+    redis: required("redis"),
+    queue: required("queue"),
+    root: required("root"),
+    concurrency: integer(values, "concurrency", 1),
+    sandbox: values["sandbox"] === true,
+    prefix: values["prefix"] as string | undefined,
+    lockDurationMs: integer(values, "lock-duration", 1),
+    stalledIntervalMs: integer(values, "stalled-interval", 1),
+    maxStalledCount: integer(values, "max-stalled-count", 0),
+  });
+}
+
+/** The integer option `name` (at least `min`), if given. */
+function integer(values: Record<string, unknown>, name: string, min: number): number | undefined {
+  const value = values[name];
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} needs an integer of at least ${min}: received ${value as string}`);
+  return n;
 }
 
 /** parseArgs, with its errors (an unknown option, a missing value) as usage errors. */

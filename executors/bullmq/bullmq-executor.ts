@@ -90,6 +90,8 @@ interface Entry {
   readonly name: string;
   readonly future: Future<unknown>;
   state: "adding" | "queued";
+  /** This executor is removing it (cancelFutures): its `removed` event is its own doing. */
+  removing: boolean;
   /** When Redis last told something about it (added, or reconciled), by `Date.now()`. */
   checkedAt: number;
 }
@@ -236,7 +238,7 @@ export class BullMQExecutor implements Executor {
     this.#lastLoop = loop;
     const id = `${this.#idPrefix}-${++this.#seq}`;
     const future = new _JobFuture<R>(loop, () => this.#cancelled(entry));
-    const entry: Entry = { id, name, future, state: "adding", checkedAt: Date.now() };
+    const entry: Entry = { id, name, future, state: "adding", removing: false, checkedAt: Date.now() };
     this.#entries.set(id, entry);
     const { queue, ready } = this.#connect();
     this.#track(
@@ -339,10 +341,11 @@ export class BullMQExecutor implements Executor {
     events.on("completed", ({ jobId, returnvalue }) => this.#completed(jobId, returnvalue));
     events.on("failed", ({ jobId, failedReason }) => this.#failed(jobId, failedReason));
     events.on("removed", ({ jobId }) => this.#removed(jobId));
-    const lost = (error: unknown): void => this.#connectionLost(error);
+    const lost = (error?: unknown): void => this.#connectionLost(error);
     queue.on("error", lost);
     events.on("error", lost);
     publisher.on("error", lost);
+    publisher.on("close", () => lost()); // a server that goes away cleanly raises no error
     // Redis is back (a restart loses unsaved jobs; a blip may lose events): read every job's state.
     publisher.on("ready", () => {
       if (!this.#offline) return;
@@ -385,7 +388,7 @@ export class BullMQExecutor implements Executor {
 
   #removed(jobId: string): void {
     const entry = this.#entries.get(jobId);
-    if (entry === undefined) return;
+    if (entry === undefined || entry.removing) return;
     this.#settle(entry, (future) =>
       future.setException(new JobLostError(`${entry.name} (job ${jobId}) was removed from the queue by someone else before it finished`)),
     );
@@ -426,11 +429,14 @@ export class BullMQExecutor implements Executor {
 
   /** For `cancelFutures`: cancels a job's Future if its job can still be removed (it has not started). */
   async #removeIfWaiting(entry: Entry, reason: string): Promise<void> {
-    let removed: number;
+    let removed = 0;
+    entry.removing = true;
     try {
       removed = await this.#connect().queue.remove(entry.id);
     } catch {
-      return; // Redis is down: the job stays, and is waited for
+      // Redis is down: the job stays, and is waited for.
+    } finally {
+      entry.removing = false;
     }
     if (removed !== 1 || this.#entries.get(entry.id) !== entry) return;
     this.#entries.delete(entry.id); // before cancel(): it is out of Redis already
@@ -478,13 +484,13 @@ export class BullMQExecutor implements Executor {
     }
   }
 
-  /** The first error of an outage is reported; ioredis reconnects by itself. */
+  /** The start of an outage is reported, once; ioredis reconnects by itself. */
   #connectionLost(error: unknown): void {
     if (this.#offline || this.#closed !== undefined) return;
     this.#offline = true;
     this.#lastLoop?.callExceptionHandler({
       message: `BullMQExecutor lost its connection to Redis (queue ${this.#queueName}); it reconnects, and reads every job's state once back`,
-      exception: error,
+      ...(error === undefined ? {} : { exception: error }),
     });
   }
 

@@ -18,7 +18,7 @@ import { _bullmqConnection, _checkConnection, _closeConnection, _openConnection 
 import type { BullMQConnection } from "./connection.js";
 import { _Dispatcher } from "./dispatcher.js";
 import { _cancelChannel } from "./job-data.js";
-import { _MODULE_ROOT_VARIABLE } from "./sandbox-processor.js";
+import { _MODULE_ROOT_VARIABLE, _PID_PROGRESS } from "./sandbox-processor.js";
 
 /**
  * Options of {@link startBullMQWorker}.
@@ -47,6 +47,11 @@ export interface BullMQWorkerOptions {
    * CPU-bound job cannot starve the worker's lock renewals; and `cancel: "terminate"` can kill it.
    */
   readonly sandbox?: boolean;
+  /**
+   * Node options of the sandbox's child processes (default: this process's `execArgv`): for
+   * example `["--import=tsx"]` to run TypeScript modules, or `["--max-old-space-size=512"]`.
+   */
+  readonly execArgv?: readonly string[];
   /** BullMQ's key prefix (default `"bull"`): the same as the producers'. */
   readonly prefix?: string;
   /** How long a job's lock lasts without renewal, in milliseconds (BullMQ's default 30000). */
@@ -147,7 +152,10 @@ export async function startBullMQWorker(options: BullMQWorkerOptions): Promise<B
     if (options.sandbox === true) {
       worker = new Worker(options.queueName, sandboxProcessorUrl(), {
         ...common,
-        workerForkOptions: { env: { ...process.env, [_MODULE_ROOT_VARIABLE]: moduleRoot } },
+        workerForkOptions: {
+          env: { ...process.env, [_MODULE_ROOT_VARIABLE]: moduleRoot },
+          ...(options.execArgv === undefined ? {} : { execArgv: [...options.execArgv] }),
+        },
       });
     } else {
       const dispatcher = new _Dispatcher(moduleRoot);
@@ -162,7 +170,12 @@ export async function startBullMQWorker(options: BullMQWorkerOptions): Promise<B
     worker.on("active", (job: Job) => job.id !== undefined && watch.started(job.id));
     worker.on("completed", (job: Job) => job.id !== undefined && watch.finished(job.id));
     worker.on("failed", (job: Job | undefined) => job?.id !== undefined && watch.finished(job.id));
+    worker.on("progress", (job: Job, progress: unknown) => {
+      const pid = (progress as Record<string, unknown> | null)?.[_PID_PROGRESS];
+      if (job.id !== undefined && typeof pid === "number") watch.runsIn(job.id, pid);
+    });
     subscriber.on("message", (_channel: string, jobId: string) => watch.cancelled(jobId));
+    subscriber.on("error", (error: Error) => worker.emit("error", error)); // one place to hear of Redis trouble: the Worker's "error"
     // Listening before taking any job: a job fetched later cannot miss its cancellation.
     await subscriber.subscribe(_cancelChannel(prefix, options.queueName));
     void worker.run().catch((error: unknown) => worker.emit("error", error as Error));
@@ -194,6 +207,8 @@ function checkOptions(options: BullMQWorkerOptions): void {
     if (value !== undefined && !(Number.isInteger(value) && value > 0))
       throw new TypeError(`${where} needs ${key} as a positive integer: received ${describeReceived(value)}`);
   }
+  if (options.execArgv !== undefined && !(Array.isArray(options.execArgv) && options.execArgv.every((a) => typeof a === "string")))
+    throw new TypeError(`${where} needs execArgv as an array of strings: received ${describeReceived(options.execArgv)}`);
   const stalled = options.maxStalledCount;
   if (stalled !== undefined && !(Number.isInteger(stalled) && stalled >= 0))
     throw new TypeError(`${where} needs maxStalledCount as an integer ≥ 0: received ${describeReceived(stalled)}`);

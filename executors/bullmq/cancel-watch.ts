@@ -29,6 +29,10 @@ export class _CancelWatch {
   readonly #running = new Set<string>();
   /** Cancelled ids not (yet) running here, with when to forget them. */
   readonly #remembered = new Map<string, number>();
+  /** The sandbox process of each running job that asked to be killed when cancelled. */
+  readonly #processes = new Map<string, number>();
+  /** Running jobs cancelled here: a process they report later is killed at once. */
+  readonly #cancelledHere = new Set<string>();
 
   constructor(worker: _CancellableWorker) {
     this.#worker = worker;
@@ -37,17 +41,33 @@ export class _CancelWatch {
   /** BullMQ fetched `jobId` for this worker. */
   started(jobId: string): void {
     this.#running.add(jobId);
-    if (this.#remembered.delete(jobId)) this.#abort(jobId);
+    if (this.#remembered.delete(jobId)) {
+      this.#cancelledHere.add(jobId);
+      this.#abort(jobId);
+    }
+  }
+
+  /** Running job `jobId` (cancel: "terminate") runs in sandbox process `pid`. */
+  runsIn(jobId: string, pid: number): void {
+    if (!this.#running.has(jobId)) return;
+    for (const [id, other] of this.#processes) if (other === pid) this.#processes.delete(id); // a process runs one job at a time
+    this.#processes.set(jobId, pid);
+    if (this.#cancelledHere.has(jobId)) kill(pid);
   }
 
   /** `jobId` completed or failed here. */
   finished(jobId: string): void {
     this.#running.delete(jobId);
+    this.#processes.delete(jobId);
+    this.#cancelledHere.delete(jobId);
   }
 
   /** A producer cancelled `jobId`. */
   cancelled(jobId: string): void {
     if (this.#running.has(jobId)) {
+      this.#cancelledHere.add(jobId);
+      const pid = this.#processes.get(jobId);
+      if (pid !== undefined) kill(pid);
       this.#abort(jobId);
       return;
     }
@@ -64,5 +84,14 @@ export class _CancelWatch {
     if (this.#worker.cancelJob(jobId, "cancelled by its producer") || Date.now() > deadline) return;
     // Fetched, but BullMQ does not track it yet: it will, within a few ticks.
     setTimeout(() => this.#abort(jobId, deadline), 1).unref();
+  }
+}
+
+/** Kills a sandbox process; BullMQ then fails its job ("Unexpected exit code") and forks another. */
+function kill(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // It has exited already.
   }
 }

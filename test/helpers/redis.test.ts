@@ -25,3 +25,22 @@ redisTest(
     await redis.stop(); // twice is harmless (the test's own teardown calls it again)
   },
 );
+
+redisTest("`startRedis()` behaviour: restart() starts a new server on the same socket, with every key gone", async (t, redis) => {
+  const client = new Redis({ path: redis.path, lazyConnect: true, maxRetriesPerRequest: 0 });
+  try {
+    await client.connect();
+    await client.set("key", "value");
+    await redis.restart();
+    const fresh = new Redis({ path: redis.path, lazyConnect: true, maxRetriesPerRequest: 0 });
+    try {
+      await fresh.connect();
+      t.is(await fresh.get("key"), null);
+      t.is(await fresh.ping(), "PONG");
+    } finally {
+      fresh.disconnect();
+    }
+  } finally {
+    client.disconnect();
+  }
+});

@@ -1,0 +1,228 @@
+/**
+ * The worker side of the BullMQ executor against a real Redis: `startBullMQWorker()` in the
+ * test's process or sandboxed (jobs in child processes), and `yieldio worker` as a process of
+ * its own (built: `npm test` builds first), which the tests stop with SIGTERM or kill.
+ */
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Queue } from "bullmq";
+import { WorkerExitedError, createTask, gather, runInExecutor } from "../../../lib/index.js";
+import type { Coroutine } from "../../../lib/index.js";
+import { startBullMQWorker } from "../../../executors/bullmq/index.js";
+import {
+  MODULE_ROOT,
+  fromAsync,
+  QUEUE,
+  jobs,
+  report,
+  reportFile,
+  startWorker,
+  until,
+  untilAsync,
+  withExecutor,
+  withQueue,
+} from "../../helpers/bullmq.js";
+import { errorOf, settle } from "../../helpers/operations.js";
+import { redisTest } from "../../helpers/redis.js";
+import type { RedisServer } from "../../helpers/redis.js";
+
+const repository = fileURLToPath(new URL("../../../", import.meta.url));
+
+redisTest("`startBullMQWorker()` behaviour: bad options are refused with TypeError before connecting", async (t, redis) => {
+  const good = { connection: { path: redis.path }, queueName: QUEUE, moduleRoot: MODULE_ROOT };
+  const bad: unknown[] = [
+    undefined,
+    { ...good, connection: 6379 },
+    { ...good, queueName: "" },
+    { ...good, queueName: "a:b" },
+    { ...good, moduleRoot: "" },
+    { ...good, concurrency: 0 },
+    { ...good, lockDuration: 1.5 },
+    { ...good, stalledInterval: -1 },
+    { ...good, maxStalledCount: -1 },
+    { ...good, execArgv: "--inspect" },
+  ];
+  for (const options of bad) await t.throwsAsync(startBullMQWorker(options as never), { instanceOf: TypeError }, JSON.stringify(options));
+});
+
+redisTest(
+  "`startBullMQWorker()` behaviour: a job naming a module outside moduleRoot, or not written by yieldio, fails without any import",
+  async (t, redis) => {
+    const worker = await startWorker(redis);
+    try {
+      const reasons = await withQueue(redis, async (queue) => {
+        const names = [
+          "root:../../../package.json#version",
+          "data:text/javascript,export default 1#default",
+          "/etc/passwd#x",
+          "root:bullmq-jobs.ts#",
+        ];
+        const added = await Promise.all(names.map((name) => queue.add(name, { a: { v: 1, b: "" } })));
+        await untilAsync(async () => (await queue.getFailedCount()) === names.length, "every job to fail");
+        return Promise.all(added.map(async (job) => (await queue.getJob(job.id ?? ""))?.failedReason ?? ""));
+      });
+      for (const reason of reasons) t.regex(reason, /refused|export name must be non-empty/);
+    } finally {
+      await worker.close();
+    }
+  },
+);
+
+redisTest(
+  "`startBullMQWorker()` behaviour: sandboxed, jobs run in child processes; a crash fails only its job with WorkerExitedError, and the pool goes on",
+  async (t, redis) => {
+    const worker = await startWorker(redis, { sandbox: true, concurrency: 2 });
+    const file = reportFile();
+    try {
+      const { result } = await withExecutor(t, redis, {}, function* (executor) {
+        const pids = yield* gather(runInExecutor(executor, jobs.task("pid")), runInExecutor(executor, jobs.task("pid")));
+        const crash = errorOf(yield* settle(runInExecutor(executor, jobs.task("exitLater"), file, 3, 0)));
+        const after = yield* runInExecutor(executor, jobs.task("add"), 20, 22);
+        return { pids, crash, after };
+      });
+      t.false(result.pids.includes(process.pid), "the jobs ran in other processes");
+      t.true(result.crash instanceof WorkerExitedError);
+      t.is((result.crash as WorkerExitedError).exitCode, 3);
+      t.regex((result.crash as Error).message, /the worker process running root:bullmq-jobs\.ts#exitLater exited \(exit code 3\)/);
+      t.is(result.after, 42);
+    } finally {
+      await worker.close();
+    }
+  },
+);
+
+redisTest(
+  '`startBullMQWorker()` behaviour: sandboxed, a cancelled job\'s currentSignal() aborts in its child process; with cancel: "terminate" the child is killed',
+  async (t, redis) => {
+    const worker = await startWorker(redis, { sandbox: true, concurrency: 2 });
+    const polite = reportFile();
+    const stubborn = reportFile();
+    try {
+      const { result } = await withExecutor(t, redis, {}, function* (executor) {
+        const waiting = createTask(runInExecutor(executor, jobs.task("waitForAbort"), polite, 60_000));
+        const spinning = executor.submit(jobs.task("spin"), [stubborn, 60_000], { cancel: "terminate" });
+        yield* until(() => report(polite) === "started" && report(stubborn) === "started", "both jobs to start");
+        waiting.cancel();
+        spinning.cancel();
+        yield* until(() => report(polite).startsWith("aborted"), "the polite job to see its signal");
+        // The polite job returns once aborted (its result is dropped); the stubborn one fails with its process.
+        yield* until(
+          () => withQueue(redis, async (queue) => (await queue.getFailedCount()) === 1 && (await queue.getCompletedCount()) === 1),
+          "both jobs to end in Redis",
+        );
+        const failed = yield* fromQueue(redis, async (queue) => (await queue.getFailed()).map((job) => job.failedReason));
+        return { failed, after: yield* runInExecutor(executor, jobs.task("add"), 1, 2) };
+      });
+      t.is(report(polite), "aborted: AbortError");
+      t.is(report(stubborn), "started", "the spinning job was stopped by its process's end");
+      t.true(result.failed.some((reason) => /Unexpected exit code: null signal: SIGKILL/.test(reason)));
+      t.is(result.after, 3, "the pool replaced the killed child");
+    } finally {
+      await worker.close();
+    }
+  },
+);
+
+/** A `yieldio worker` process on the test's Redis; resolves once it takes jobs. */
+async function startCliWorker(
+  redis: RedisServer,
+  ...extra: string[]
+): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number | null> }> {
+  const child = spawn(
+    process.execPath,
+    [
+      "--import=tsx",
+      join(repository, "dist/cli/yieldio.js"),
+      "worker",
+      "--redis",
+      redis.path,
+      "--queue",
+      QUEUE,
+      "--root",
+      MODULE_ROOT,
+      ...extra,
+    ],
+    { cwd: repository, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  await untilAsync(() => output.includes("taking jobs") || child.exitCode !== null, "the worker to start");
+  if (child.exitCode !== null) throw new Error(`yieldio worker exited: ${output}`);
+  return { child, output: () => output, exited };
+}
+
+redisTest("`yieldio worker` behaviour: runs jobs; SIGTERM lets the running job finish, then it closes and exits 0", async (t, redis) => {
+  const worker = await startCliWorker(redis, "--concurrency", "2");
+  const file = reportFile();
+  try {
+    const { result } = await withExecutor(t, redis, {}, function* (executor) {
+      const sum = yield* runInExecutor(executor, jobs.task("add"), 2, 3);
+      const long = executor.submit(jobs.task("waitForAbort"), [file, 300]);
+      yield* until(() => report(file) === "started", "the long job to start");
+      worker.child.kill("SIGTERM");
+      return { sum, long: yield* long };
+    });
+    t.deepEqual(result, { sum: 5, long: "timed out" });
+    t.is(await worker.exited, 0);
+    t.regex(worker.output(), /SIGTERM: closing once the running jobs finish/);
+    t.regex(worker.output(), /yieldio worker: closed/);
+  } finally {
+    worker.child.kill("SIGKILL");
+  }
+});
+
+redisTest(
+  "`yieldio worker` behaviour: a worker process killed mid-job fails the job with WorkerExitedError (another worker's stall check); it is not run again",
+  async (t, redis) => {
+    const stall = ["--lock-duration", "1000", "--stalled-interval", "500"];
+    const doomed = await startCliWorker(redis, ...stall);
+    const file = reportFile();
+    const survivor = { current: undefined as Awaited<ReturnType<typeof startWorker>> | undefined };
+    try {
+      const { result } = await withExecutor(t, redis, {}, function* (executor) {
+        const future = executor.submit(jobs.task("waitForAbort"), [file, 60_000]);
+        yield* until(() => report(file) === "started", "the job to start in the doomed worker");
+        doomed.child.kill("SIGKILL");
+        survivor.current = yield* fromAsync(() => startWorker(redis, { lockDuration: 1000, stalledInterval: 500 }));
+        return errorOf(yield* settle(future));
+      });
+      t.true(result instanceof WorkerExitedError, String(result));
+      t.regex((result as Error).message, /stopped renewing its lock/);
+      t.is(report(file), "started", "the job was not run again");
+    } finally {
+      doomed.child.kill("SIGKILL");
+      await survivor.current?.close();
+    }
+  },
+);
+
+redisTest("`yieldio worker` behaviour: missing or bad options are usage errors (exit code 2)", async (t, redis) => {
+  const cases: string[][] = [
+    ["--queue", QUEUE, "--root", MODULE_ROOT],
+    ["--redis", redis.path, "--root", MODULE_ROOT],
+    ["--redis", redis.path, "--queue", QUEUE],
+    ["--redis", "http://example.com", "--queue", QUEUE, "--root", MODULE_ROOT],
+    ["--redis", redis.path, "--queue", QUEUE, "--root", MODULE_ROOT, "--concurrency", "0"],
+    ["--redis", redis.path, "--queue", QUEUE, "--root", MODULE_ROOT, "extra"],
+  ];
+  for (const args of cases) {
+    const child = spawn(process.execPath, [join(repository, "dist/cli/yieldio.js"), "worker", ...args], {
+      cwd: repository,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    t.is(code, 2, args.join(" "));
+    t.regex(stderr, /^yieldio: .*\nRun yieldio --help for usage\.\n$/);
+  }
+});
+
+/** Something async against Redis, waited for in a coroutine. */
+function fromQueue<T>(redis: RedisServer, use: (queue: Queue) => Promise<T>): Coroutine<T> {
+  return fromAsync(() => withQueue(redis, use));
+}
