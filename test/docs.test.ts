@@ -238,7 +238,7 @@ test("README and docs behaviour: the import check reads multi-line imports, `imp
       'import type { Selector, NoSuchType } from "yieldio/selectors";',
       'import { toThread } from "yieldio/executors";',
       'import * as core from "yieldio";',
-      'import { BullMQExecutor } from "yieldio/executors/bullmq";',
+      'import { TemporalExecutor } from "yieldio/executors/temporal";',
       'import { readFile } from "node:fs/promises";',
     ].join("\n"),
   };
@@ -252,10 +252,10 @@ test("README and docs behaviour: the import check reads multi-line imports, `imp
       "yieldio/selectors:NoSuchType",
       "yieldio/executors:toThread",
       "yieldio:*",
-      "yieldio/executors/bullmq:BullMQExecutor",
+      "yieldio/executors/temporal:TemporalExecutor",
     ],
   );
-  const expectedWrong = ['sample: NoSuchType from "yieldio/selectors"', 'sample: BullMQExecutor from "yieldio/executors/bullmq"'];
+  const expectedWrong = ['sample: NoSuchType from "yieldio/selectors"', 'sample: TemporalExecutor from "yieldio/executors/temporal"'];
   if (!everyExport.has("toThread")) expectedWrong.splice(1, 0, 'sample: toThread from "yieldio/executors"');
   t.deepEqual(unexportedImports([snippet]).wrong, expectedWrong);
 });

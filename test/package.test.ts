@@ -202,7 +202,7 @@ for (const specifier of ["yieldio/dist/lib/task.js", "yieldio/dist/lib/index.js"
 // The bridges' peers (abort-controller-x, effect, fp-ts) are not installed here: the core runs without
 // them, and each bridge says which package it needs.
 const bridges = {};
-for (const specifier of ["yieldio/interop/abort", "yieldio/interop/effect", "yieldio/interop/fp-ts"]) {
+for (const specifier of ["yieldio/interop/abort", "yieldio/interop/effect", "yieldio/interop/fp-ts", "yieldio/executors/bullmq"]) {
   try {
     await import(specifier);
     bridges[specifier] = "imported";
@@ -261,6 +261,7 @@ test("installed package behaviour: the core runs without the bridges' optional p
     "yieldio/interop/abort": "ERR_MODULE_NOT_FOUND abort-controller-x",
     "yieldio/interop/effect": "ERR_MODULE_NOT_FOUND effect",
     "yieldio/interop/fp-ts": "ERR_MODULE_NOT_FOUND fp-ts",
+    "yieldio/executors/bullmq": "ERR_MODULE_NOT_FOUND bullmq",
   });
 });
 
@@ -342,9 +343,9 @@ export type Key = SelectorKey;
 `;
 
 /**
- * A user's lint config, typed: `yieldio/eslint` with its optional peers installed; and the
+ * A user's lint config, typed: `yieldio/eslint` with its optional peers installed; the
  * bridges with theirs (abort-controller-x, effect, fp-ts, and Node's types, which abort-controller-x's
- * declarations need for AbortSignal).
+ * declarations need for AbortSignal); and `yieldio/executors/bullmq` with bullmq and ioredis.
  */
 const LINT_CONSUMER_TS = `
 import yieldio from "yieldio/eslint";
@@ -358,6 +359,12 @@ import { sleep, fromAbortable } from "yieldio";
 import type { Operation } from "yieldio";
 import { Effect } from "effect";
 import { EffectFailure, fromEffect, toEffect } from "yieldio/interop/effect";
+import { BullMQExecutor, JobLostError, startBullMQWorker } from "yieldio/executors/bullmq";
+import type { BullMQWorker } from "yieldio/executors/bullmq";
+
+export const executor = new BullMQExecutor({ connection: { host: "127.0.0.1", port: 6379 }, queueName: "work", maxQueue: 100 });
+export const worker: Promise<BullMQWorker> = startBullMQWorker({ connection: { path: "/run/redis.sock" }, queueName: "work", moduleRoot: "/srv/jobs" });
+export const lost = (error: unknown): boolean => error instanceof JobLostError;
 
 class NotFound {
   readonly _tag = "NotFound";
@@ -404,6 +411,11 @@ const LINT_PEERS = [
   "abort-controller-x",
   "effect",
   "fp-ts",
+  "bullmq",
+  "ioredis",
+  "@ioredis/commands",
+  "cron-parser",
+  "tslib",
   "@types/node",
 ];
 
@@ -455,7 +467,7 @@ async function typeCheckConsumer(moduleSettings: Record<string, string>, lintPee
   // Every published declaration file is a root, so a declaration no entry point reaches (or one
   // that names a type stripped as @internal) is checked too.
   const declarations = (await walk(path.join(pkg, "dist")))
-    .filter((f) => f.endsWith(".d.ts") && lintPeers === (f.startsWith("eslint/") || f.startsWith("interop/")))
+    .filter((f) => f.endsWith(".d.ts") && lintPeers === (f.startsWith("eslint/") || f.startsWith("interop/") || f.startsWith("executors/bullmq/")))
     .map((f) => path.join(pkg, "dist", f));
   const program = ts.createProgram([file, ...declarations], converted.options);
   // yieldio's declarations and the consumer's file; a peer's own declarations may need more
