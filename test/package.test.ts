@@ -467,7 +467,10 @@ async function typeCheckConsumer(moduleSettings: Record<string, string>, lintPee
   // Every published declaration file is a root, so a declaration no entry point reaches (or one
   // that names a type stripped as @internal) is checked too.
   const declarations = (await walk(path.join(pkg, "dist")))
-    .filter((f) => f.endsWith(".d.ts") && lintPeers === (f.startsWith("eslint/") || f.startsWith("interop/") || f.startsWith("executors/bullmq/")))
+    .filter(
+      (f) =>
+        f.endsWith(".d.ts") && lintPeers === (f.startsWith("eslint/") || f.startsWith("interop/") || f.startsWith("executors/bullmq/")),
+    )
     .map((f) => path.join(pkg, "dist", f));
   const program = ts.createProgram([file, ...declarations], converted.options);
   // yieldio's declarations and the consumer's file; a peer's own declarations may need more

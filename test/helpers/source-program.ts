@@ -8,7 +8,9 @@ import ts from "typescript";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
 /** The entry points' source files, absolute. */
-export const entryPoints: readonly string[] = ["lib/index.ts", "selectors/index.ts", "executors/index.ts", "executors/bullmq/index.ts"].map((file) => root + file);
+export const entryPoints: readonly string[] = ["lib/index.ts", "selectors/index.ts", "executors/index.ts", "executors/bullmq/index.ts"].map(
+  (file) => root + file,
+);
 
 /** The program (built once per test file) and its type checker. */
 export const program = ts.createProgram([...entryPoints], {

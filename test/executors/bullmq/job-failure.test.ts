@@ -49,7 +49,7 @@ test("`_failureError()` behaviour: a job that stalled (its worker died) becomes 
 test("`_failureError()` behaviour: a reason from elsewhere, a missing one and a damaged envelope become plain Errors that say what is known", (t) => {
   t.is((_failureError("disk full", "root:a.js#f") as Error).message, "root:a.js#f failed: disk full");
   t.is((_failureError(undefined, "root:a.js#f") as Error).message, "root:a.js#f failed: no reason given");
-  const damaged = `${_failureMessage(new Error("boom")).slice(0, -10)}`;
+  const damaged = _failureMessage(new Error("boom")).slice(0, -10);
   const error = _failureError(damaged, "job") as Error;
   t.is(error.constructor, Error);
   t.is(error.message, "Error: boom");
