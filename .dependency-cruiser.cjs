@@ -110,6 +110,13 @@ module.exports = {
       to: { path: "^(lib|selectors|executors)/", pathNot: "^(lib|selectors|executors|executors/bullmq)/index\\.ts$" },
     },
     {
+      name: "the-core-has-no-dependencies",
+      comment: "yieldio, yieldio/selectors and yieldio/executors import nothing from node_modules but node-gyp-build (the native selector's loader, an optional dependency): DESIGN.md's dependency rule.",
+      severity: "error",
+      from: { path: "^(lib|selectors|executors)/", pathNot: "^executors/bullmq/" },
+      to: { path: "(^|/)node_modules/", pathNot: "(^|/)node_modules/node-gyp-build/" },
+    },
+    {
       name: "only-the-bullmq-executor-loads-bullmq",
       comment: "bullmq and ioredis are optional peer dependencies of yieldio/executors/bullmq: nothing else of the library may load them (the CLI's worker command imports that entry point lazily).",
       severity: "error",
@@ -140,7 +147,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "^(dist|docs-site|node_modules)/" },
+    exclude: { path: "^(dist|docs-site)/" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     enhancedResolveOptions: { extensions: [".ts", ".js"] },
