@@ -114,14 +114,17 @@ module.exports = {
       comment: "yieldio, yieldio/selectors and yieldio/executors import nothing from node_modules but node-gyp-build (the native selector's loader, an optional dependency): DESIGN.md's dependency rule.",
       severity: "error",
       from: { path: "^(lib|selectors|executors)/", pathNot: "^executors/bullmq/" },
-      to: { path: "(^|/)node_modules/", pathNot: "(^|/)node_modules/node-gyp-build/" },
+      to: {
+        dependencyTypes: ["npm", "npm-dev", "npm-optional", "npm-peer", "npm-bundled", "npm-no-pkg", "npm-unknown", "unknown"],
+        pathNot: "(^|/)node-gyp-build(/|$)",
+      },
     },
     {
       name: "only-the-bullmq-executor-loads-bullmq",
       comment: "bullmq and ioredis are optional peer dependencies of yieldio/executors/bullmq: nothing else of the library may load them (the CLI's worker command imports that entry point lazily).",
       severity: "error",
       from: { path: "^(lib|selectors|executors|eslint|interop|cli)/", pathNot: "^executors/bullmq/" },
-      to: { path: "(^|/)node_modules/(bullmq|ioredis)/" },
+      to: { path: "(^|/)(node_modules/)?(bullmq|ioredis)(/|$)" },
     },
     {
       name: "nothing-of-the-library-loads-the-bullmq-executor",
