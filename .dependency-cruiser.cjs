@@ -124,7 +124,7 @@ module.exports = {
       comment: "bullmq and ioredis are optional peer dependencies of yieldio/executors/bullmq: nothing else of the library may load them (the CLI's worker command imports that entry point lazily).",
       severity: "error",
       from: { path: "^(lib|selectors|executors|eslint|interop|cli)/", pathNot: "^executors/bullmq/" },
-      to: { path: "(^|/)(node_modules/)?(bullmq|ioredis)(/|$)" },
+      to: { path: "(^|node_modules/)(bullmq|ioredis)(/|$)" },
     },
     {
       name: "nothing-of-the-library-loads-the-bullmq-executor",
