@@ -399,6 +399,29 @@ for (const cancelFutures of [false, true]) {
 }
 
 redisTest(
+  "`BullMQExecutor.shutdown()` behaviour: cancelling the wait for a shutdown stops only the waiting; the jobs finish and the executor closes",
+  async (t, redis) => {
+    const worker = await startWorker(redis, { concurrency: 1 });
+    try {
+      const { result } = await withExecutor(t, redis, {}, function* (executor) {
+        const future = executor.submit(jobs.task("addLater"), [1, 2, 100]);
+        const waiter = createTask(executor.shutdown());
+        yield* yieldNow();
+        waiter.cancel();
+        const waited = errorOf(yield* settle(waiter));
+        const value = yield* future;
+        yield* executor.shutdown(); // the same end, waited for this time
+        return { waited, value };
+      });
+      t.true(result.waited instanceof CancelledError);
+      t.is(result.value, 3);
+    } finally {
+      await worker.close();
+    }
+  },
+);
+
+redisTest(
   "`BullMQExecutor.shutdown()` behaviour: an executor that never connected shuts down at once; twice is harmless",
   async (t, redis) => {
     const { result } = await withExecutor(t, redis, {}, function* (executor) {

@@ -125,6 +125,33 @@ redisTest(
   },
 );
 
+redisTest(
+  "`BullMQWorker.close()` behaviour: closing waits for the running job; with force it aborts the job's signal instead, and a second close returns the same Promise",
+  async (t, redis) => {
+    const polite = reportFile();
+    const forced = reportFile();
+    const first = await startWorker(redis, { concurrency: 1 });
+    const { result } = await withExecutor(t, redis, {}, function* (executor) {
+      const finished = executor.submit(jobs.task("waitForAbort"), [polite, 200]);
+      yield* until(() => report(polite) === "started", "the first job to start");
+      yield* fromAsync(() => first.close());
+      const afterClose = report(polite);
+      const second = yield* fromAsync(() => startWorker(redis, { concurrency: 1 }));
+      const abandoned = executor.submit(jobs.task("waitForAbort"), [forced, 60_000]);
+      yield* until(() => report(forced) === "started", "the second job to start");
+      const closing = second.close({ force: true });
+      t.is(second.close(), closing);
+      yield* fromAsync(() => closing);
+      abandoned.cancel(); // its worker is gone: nobody would finish it
+      return { afterClose, value: yield* finished };
+    });
+    t.is(result.afterClose, "timed out", "close() returned after the job's end");
+    t.is(result.value, "timed out");
+    await untilAsync(() => report(forced).startsWith("aborted"), "the forced job to see its signal");
+    t.is(report(forced), "aborted: AbortError");
+  },
+);
+
 /** A `yieldio worker` process on the test's Redis; resolves once it takes jobs. */
 async function startCliWorker(
   redis: RedisServer,
