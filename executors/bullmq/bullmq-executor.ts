@@ -36,7 +36,7 @@ import { _cancelChannel } from "./job-data.js";
 import type { _JobData } from "./job-data.js";
 import { _failureError } from "./job-failure.js";
 import { JobLostError } from "./job-lost-error.js";
-import { _jobName } from "./job-name.js";
+import { _JobNamer } from "./job-name.js";
 
 /**
  * Options of {@link BullMQExecutor}.
@@ -73,6 +73,13 @@ export interface BullMQExecutorOptions {
    * so that a Future whose event was lost still settles.
    */
   readonly reconcileIntervalMs?: number;
+  /**
+   * How many entries the queue's event stream keeps (BullMQ's `streams.events.maxLen`; default
+   * 10,000, or 8 × `maxQueue` when that is more). A job makes about four events; a listener that
+   * falls further behind than this in a burst loses events, and those jobs settle only by
+   * reconciliation, up to `reconcileIntervalMs` later.
+   */
+  readonly eventsMaxLen?: number;
   /** BullMQ's key prefix (default `"bull"`): the same as the workers'. */
   readonly prefix?: string;
 }
@@ -139,12 +146,13 @@ interface Connections {
 export class BullMQExecutor implements Executor {
   readonly #connection: BullMQConnection;
   readonly #queueName: string;
-  readonly #moduleRoot: string;
   readonly #maxQueue: number;
   readonly #jobOptions: JobsOptions;
   readonly #allowEviction: boolean;
   readonly #reconcileMs: number;
   readonly #prefix: string;
+  readonly #eventsMaxLen: number;
+  readonly #namer: _JobNamer;
   /** Job ids are `<this>-<n>`: unique across producers, never all digits, no ":". */
   readonly #idPrefix = `y${randomBytes(6).toString("hex")}`;
   #seq = 0;
@@ -182,6 +190,9 @@ export class BullMQExecutor implements Executor {
     if (!(maxQueue === Number.POSITIVE_INFINITY || (Number.isInteger(maxQueue) && maxQueue > 0)))
       throw new TypeError(`${where} needs maxQueue as a positive integer: received ${describeReceived(maxQueue)}`);
     const reconcileMs = options.reconcileIntervalMs ?? 5000;
+    const eventsMaxLen = options.eventsMaxLen ?? Math.max(10_000, maxQueue === Number.POSITIVE_INFINITY ? 0 : 8 * maxQueue);
+    if (!(Number.isInteger(eventsMaxLen) && eventsMaxLen > 0))
+      throw new TypeError(`${where} needs eventsMaxLen as a positive integer: received ${describeReceived(eventsMaxLen)}`);
     if (!(Number.isInteger(reconcileMs) && reconcileMs > 0))
       throw new TypeError(`${where} needs reconcileIntervalMs as a positive integer: received ${describeReceived(reconcileMs)}`);
     const jobOptions: unknown = options.defaultJobOptions; // a JavaScript caller can pass anything
@@ -189,12 +200,13 @@ export class BullMQExecutor implements Executor {
       throw new TypeError(`${where} needs defaultJobOptions as an object: received ${describeReceived(options.defaultJobOptions)}`);
     this.#connection = options.connection;
     this.#queueName = options.queueName;
-    this.#moduleRoot = resolve(options.moduleRoot ?? process.cwd());
+    this.#namer = new _JobNamer(resolve(options.moduleRoot ?? process.cwd()));
     this.#maxQueue = maxQueue;
     this.#jobOptions = { ...JOB_DEFAULTS, ...options.defaultJobOptions };
     this.#allowEviction = options.allowEviction === true;
     this.#reconcileMs = reconcileMs;
     this.#prefix = options.prefix ?? "bull";
+    this.#eventsMaxLen = eventsMaxLen;
   }
 
   /**
@@ -231,7 +243,7 @@ export class BullMQExecutor implements Executor {
         `${where}: ${this.#entries.size} jobs are unfinished (maxQueue ${this.#maxQueue}); runInExecutor() waits for room instead`,
       );
     }
-    const name = _jobName(fn, this.#moduleRoot);
+    const name = this.#namer.name(fn);
     const sealed = _seal(args, `the arguments of ${name}`);
     const data: _JobData = cancel === "terminate" ? { a: sealed, t: 1 } : { a: sealed };
     const loop = getRunningLoop();
@@ -334,7 +346,11 @@ export class BullMQExecutor implements Executor {
   #connect(): Connections {
     if (this.#connections !== undefined) return this.#connections;
     const common = { connection: _bullmqConnection(this.#connection), prefix: this.#prefix };
-    const queue = new Queue(this.#queueName, { ...common, defaultJobOptions: this.#jobOptions });
+    const queue = new Queue(this.#queueName, {
+      ...common,
+      defaultJobOptions: this.#jobOptions,
+      streams: { events: { maxLen: this.#eventsMaxLen } },
+    });
     // Events from a second before now: a job finished while the listener was connecting is still seen.
     const events = new QueueEvents(this.#queueName, { ...common, lastEventId: `${Date.now() - 1000}-0` });
     const publisher = _openConnection(this.#connection);

@@ -46,7 +46,7 @@ export class _Dispatcher {
     let fn: (...args: unknown[]) => unknown;
     let args: unknown;
     try {
-      fn = await this.#loader.load(job.name);
+      fn = this.#loader.loaded(job.name) ?? (await this.#loader.load(job.name));
       args = _open((job.data as Partial<_JobData> | null)?.a, `the arguments of ${what}`);
       if (!Array.isArray(args)) throw new TypeError(`the arguments of ${what} are not an array`);
     } catch (error) {

@@ -12,9 +12,16 @@ export class _JobLoader {
   readonly #moduleRoot: string;
   // One import per module, shared by the jobs that arrive while it loads.
   readonly #modules = new Map<string, Promise<Record<string, unknown>>>();
+  /** Job name → its function, once loaded: the next jobs of that name skip the lookup. */
+  readonly #functions = new Map<string, (...args: unknown[]) => unknown>();
 
   constructor(moduleRoot: string) {
     this.#moduleRoot = moduleRoot;
+  }
+
+  /** The function job name `name` stands for, if a job of that name was loaded before. */
+  loaded(name: string): ((...args: unknown[]) => unknown) | undefined {
+    return this.#functions.get(name);
   }
 
   /**
@@ -43,6 +50,7 @@ export class _JobLoader {
           : `${moduleUrl} has no export named ${exportName}`,
       );
     }
+    this.#functions.set(name, fn as (...args: unknown[]) => unknown);
     return fn as (...args: unknown[]) => unknown;
   }
 }

@@ -55,6 +55,32 @@ export function _jobTarget(name: string, moduleRoot: string): _JobTarget {
   return { moduleUrl: pathToFileURL(file).href, exportName };
 }
 
+/**
+ * @internal {@link _jobName} for one `moduleRoot`, remembering each module's part: a producer
+ * names the same few modules for every job.
+ */
+export class _JobNamer {
+  readonly #moduleRoot: string;
+  /** Module URL → `root:<path>#`. */
+  readonly #prefixes = new Map<string, string>();
+
+  constructor(moduleRoot: string) {
+    this.#moduleRoot = moduleRoot;
+  }
+
+  /** @throws TypeError as {@link _jobName} does. */
+  name(target: _JobTarget): string {
+    const prefix = this.#prefixes.get(target.moduleUrl);
+    if (prefix === undefined) {
+      const name = _jobName(target, this.#moduleRoot);
+      this.#prefixes.set(target.moduleUrl, name.slice(0, name.length - target.exportName.length));
+      return name;
+    }
+    checkExport(target.exportName);
+    return prefix + target.exportName;
+  }
+}
+
 /** `file`'s path relative to `root` when it lies inside it, else undefined. */
 function relativeInside(file: string, root: string): string | undefined {
   const path = relative(resolve(root), resolve(file));

@@ -4,6 +4,7 @@
  * bounded memory, the four shutdowns, the eviction check, and bad inputs. Loop time is virtual;
  * what Redis and the worker do takes real time, polled.
  */
+import { writeFileSync } from "node:fs";
 import { BrokenExecutorError, CancelledError, QueueFull, createTask, gather, runInExecutor, yieldNow } from "../../../lib/index.js";
 import type { Future } from "../../../lib/index.js";
 import { workerFunction } from "../../../executors/index.js";
@@ -146,6 +147,7 @@ redisTest("`BullMQExecutor()` behaviour: bad options throw TypeError", (t) => {
     { connection, queueName: "q", maxQueue: 0 },
     { connection, queueName: "q", maxQueue: 1.5 },
     { connection, queueName: "q", reconcileIntervalMs: -1 },
+    { connection, queueName: "q", eventsMaxLen: 0 },
     { connection, queueName: "q", moduleRoot: 3 },
     { connection, queueName: "q", defaultJobOptions: "fast" },
   ];
@@ -345,15 +347,21 @@ redisTest(
     const file = reportFile();
     const worker = await startWorker(redis, { concurrency: 1 });
     try {
+      const gate = `${file}.gate`;
       const { result } = await withExecutor(t, redis, {}, function* (executor) {
-        const running = executor.submit(jobs.task("waitForAbort"), [file, 300]);
+        const running = executor.submit(jobs.task("waitForGate"), [file, gate]);
         yield* until(() => report(file) === "started", "the first job to start");
         const queued = [1, 2].map((i) => executor.submit(jobs.task("add"), [i, 0]));
         yield* until(() => withQueue(redis, async (queue) => (await queue.getWaitingCount()) === 2), "the others to be queued");
-        yield* executor.shutdown({ cancelFutures: true });
-        return { running: yield* running, queued: yield* gather(...queued.map((f) => settle(f))) };
+        const shutdown = createTask(executor.shutdown({ cancelFutures: true }));
+        yield* until(() => queued.every((f) => f.done()), "the queued jobs to be cancelled");
+        const runningBefore = running.done();
+        writeFileSync(gate, ""); // the running job may finish now
+        yield* shutdown;
+        return { runningBefore, running: yield* running, queued: yield* gather(...queued.map((f) => settle(f))) };
       });
-      t.is(result.running, "timed out", "the running job ran to its end");
+      t.false(result.runningBefore, "the shutdown waited for the running job");
+      t.is(result.running, "opened", "the running job ran to its end");
       t.true(
         result.queued.every((outcome) => errorOf(outcome) instanceof CancelledError),
         JSON.stringify(result.queued.map(String)) + String(result.queued.map(errorOf)),
@@ -489,9 +497,11 @@ redisTest(
         { ...redis, path: proxy.path },
         { reconcileIntervalMs: 100 },
         function* (executor) {
-          const future = executor.submit(jobs.task("addLater"), [20, 1, 200]);
-          yield* until(() => withQueue(redis, async (queue) => (await queue.getActiveCount()) === 1), "the job to start");
+          const file = reportFile();
+          const future = executor.submit(jobs.task("waitForGate"), [file, `${file}.gate`]);
+          yield* until(() => report(file) === "started", "the job to start");
           proxy.freeze(); // the executor hears nothing more
+          writeFileSync(`${file}.gate`, "");
           yield* until(() => withQueue(redis, async (queue) => (await queue.getCompletedCount()) === 1), "the job to complete");
           yield* fromAsync(() => withQueue(redis, (_queue, client) => client.del("bull:tests:events"))); // its event is gone
           proxy.cut(); // the executor reconnects, and resumes reading events after what it had seen
@@ -499,7 +509,7 @@ redisTest(
         },
         { allowReports: true },
       );
-      t.is(result, 21);
+      t.is(result, "opened");
     } finally {
       await proxy.close();
       await worker.close();

@@ -4,6 +4,7 @@
  * its own (built: `npm test` builds first), which the tests stop with SIGTERM or kill.
  */
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -132,21 +133,27 @@ redisTest(
     const forced = reportFile();
     const first = await startWorker(redis, { concurrency: 1 });
     const { result } = await withExecutor(t, redis, {}, function* (executor) {
-      const finished = executor.submit(jobs.task("waitForAbort"), [polite, 200]);
+      const finished = executor.submit(jobs.task("waitForGate"), [polite, `${polite}.gate`]);
       yield* until(() => report(polite) === "started", "the first job to start");
-      yield* fromAsync(() => first.close());
+      let closed = false;
+      const closing = first.close().then(() => (closed = true));
+      yield* fromAsync(() => new Promise((resolve) => setTimeout(resolve, 50)));
+      const closedEarly = closed;
+      writeFileSync(`${polite}.gate`, "");
+      yield* fromAsync(() => closing);
       const afterClose = report(polite);
       const second = yield* fromAsync(() => startWorker(redis, { concurrency: 1 }));
       const abandoned = executor.submit(jobs.task("waitForAbort"), [forced, 60_000]);
       yield* until(() => report(forced) === "started", "the second job to start");
-      const closing = second.close({ force: true });
-      t.is(second.close(), closing);
-      yield* fromAsync(() => closing);
+      const forcing = second.close({ force: true });
+      t.is(second.close(), forcing);
+      yield* fromAsync(() => forcing);
       abandoned.cancel(); // its worker is gone: nobody would finish it
-      return { afterClose, value: yield* finished };
+      return { closedEarly, afterClose, value: yield* finished };
     });
-    t.is(result.afterClose, "timed out", "close() returned after the job's end");
-    t.is(result.value, "timed out");
+    t.false(result.closedEarly, "close() waited for the running job");
+    t.is(result.afterClose, "opened", "close() returned after the job's end");
+    t.is(result.value, "opened");
     await untilAsync(() => report(forced).startsWith("aborted"), "the forced job to see its signal");
     t.is(report(forced), "aborted: AbortError");
   },
@@ -188,12 +195,15 @@ redisTest("`yieldio worker` behaviour: runs jobs; SIGTERM lets the running job f
   try {
     const { result } = await withExecutor(t, redis, {}, function* (executor) {
       const sum = yield* runInExecutor(executor, jobs.task("add"), 2, 3);
-      const long = executor.submit(jobs.task("waitForAbort"), [file, 300]);
+      const long = executor.submit(jobs.task("waitForGate"), [file, `${file}.gate`]);
       yield* until(() => report(file) === "started", "the long job to start");
       worker.child.kill("SIGTERM");
-      return { sum, long: yield* long };
+      yield* until(() => worker.output().includes("SIGTERM: closing"), "the worker to hear SIGTERM");
+      const aliveMeanwhile = worker.child.exitCode === null && !long.done();
+      writeFileSync(`${file}.gate`, "");
+      return { sum, aliveMeanwhile, long: yield* long };
     });
-    t.deepEqual(result, { sum: 5, long: "timed out" });
+    t.deepEqual(result, { sum: 5, aliveMeanwhile: true, long: "opened" });
     t.is(await worker.exited, 0);
     t.regex(worker.output(), /SIGTERM: closing once the running jobs finish/);
     t.regex(worker.output(), /yieldio worker: closed/);

@@ -23,7 +23,7 @@ function moduleRoot(): { root: string; cleanup: () => void } {
   return { root, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-test("`_JobLoader.load()` behaviour: returns the named export, importing each module once", async (t) => {
+test("`_JobLoader.load()` behaviour: returns the named export, importing each module once; loaded() then has it at once", async (t) => {
   const { root, cleanup } = moduleRoot();
   try {
     const loader = new _JobLoader(root);
@@ -32,6 +32,8 @@ test("`_JobLoader.load()` behaviour: returns the named export, importing each mo
     t.is(first, second);
     const imports = (globalThis as { __imports?: Record<string, number> }).__imports ?? {};
     t.is(imports[pathToFileURL(join(root, "work.mjs")).href], 1, "imported once, for both jobs");
+    t.is(loader.loaded("root:work.mjs#double"), first, "the next job of that name finds it without waiting");
+    t.is(loader.loaded("root:work.mjs#notAFunction"), undefined);
   } finally {
     cleanup();
   }

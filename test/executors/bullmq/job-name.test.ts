@@ -6,7 +6,7 @@
 import test from "ava";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { _jobName, _jobTarget } from "../../../executors/bullmq/job-name.js";
+import { _JobNamer, _jobName, _jobTarget } from "../../../executors/bullmq/job-name.js";
 
 const producerRoot = "/srv/app/dist";
 const workerRoot = "/opt/worker/app";
@@ -49,5 +49,20 @@ test("`_jobTarget()` behaviour: a worker refuses names that leave its moduleRoot
     _jobTarget("root:a/b/../c.js#run", workerRoot).moduleUrl,
     pathToFileURL(join(workerRoot, "a/c.js")).href,
     "a path that stays inside is fine",
+  );
+});
+
+test("`_JobNamer.name()` behaviour: the same names as _jobName(), the module's part remembered; bad inputs still refused", (t) => {
+  const namer = new _JobNamer(producerRoot);
+  const hash = pathToFileURL(join(producerRoot, "jobs/hash.js")).href;
+  t.is(namer.name({ moduleUrl: hash, exportName: "hashRounds" }), "root:jobs/hash.js#hashRounds");
+  t.is(namer.name({ moduleUrl: hash, exportName: "verify" }), "root:jobs/hash.js#verify");
+  t.throws(() => namer.name({ moduleUrl: hash, exportName: "a#b" }), { instanceOf: TypeError });
+  t.throws(() => namer.name({ moduleUrl: hash, exportName: "" }), { instanceOf: TypeError });
+  t.throws(() => namer.name({ moduleUrl: "file:///elsewhere/x.js", exportName: "run" }), { instanceOf: TypeError });
+  t.throws(
+    () => namer.name({ moduleUrl: "file:///elsewhere/x.js", exportName: "run" }),
+    { instanceOf: TypeError },
+    "a refusal is not remembered as a name",
   );
 });
