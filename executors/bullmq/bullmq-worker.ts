@@ -138,53 +138,54 @@ export async function startBullMQWorker(options: BullMQWorkerOptions): Promise<B
   const moduleRoot = resolve(options.moduleRoot);
   const prefix = options.prefix ?? "bull";
   const subscriber = _openConnection(options.connection, { maxRetriesPerRequest: null });
-  let worker: Worker;
+  let worker: Worker | undefined;
   try {
-    const common = {
-      connection: _bullmqConnection(options.connection),
-      prefix,
-      concurrency: options.concurrency ?? availableParallelism(),
-      maxStalledCount: options.maxStalledCount ?? 0,
-      ...(options.lockDuration === undefined ? {} : { lockDuration: options.lockDuration }),
-      ...(options.stalledInterval === undefined ? {} : { stalledInterval: options.stalledInterval }),
-      autorun: false,
-    };
-    if (options.sandbox === true) {
-      worker = new Worker(options.queueName, sandboxProcessorUrl(), {
-        ...common,
-        workerForkOptions: {
-          env: { ...process.env, [_MODULE_ROOT_VARIABLE]: moduleRoot },
-          ...(options.execArgv === undefined ? {} : { execArgv: [...options.execArgv] }),
-        },
-      });
-    } else {
-      const dispatcher = new _Dispatcher(moduleRoot);
-      // Three parameters: BullMQ makes a job's AbortSignal only for a processor that declares them.
-      worker = new Worker(
-        options.queueName,
-        (job: Job, _token: string | undefined, signal?: AbortSignal) => dispatcher.run(job, signal),
-        common,
-      );
-    }
-    const watch = new _CancelWatch(worker);
-    worker.on("active", (job: Job) => job.id !== undefined && watch.started(job.id));
-    worker.on("completed", (job: Job) => job.id !== undefined && watch.finished(job.id));
-    worker.on("failed", (job: Job | undefined) => job?.id !== undefined && watch.finished(job.id));
-    worker.on("progress", (job: Job, progress: unknown) => {
+    const created = createWorker(options, moduleRoot, prefix);
+    worker = created;
+    const watch = new _CancelWatch(created);
+    created.on("active", (job: Job) => job.id !== undefined && watch.started(job.id));
+    created.on("completed", (job: Job) => job.id !== undefined && watch.finished(job.id));
+    created.on("failed", (job: Job | undefined) => job?.id !== undefined && watch.finished(job.id));
+    created.on("progress", (job: Job, progress: unknown) => {
       const pid = (progress as Record<string, unknown> | null)?.[_PID_PROGRESS];
       if (job.id !== undefined && typeof pid === "number") watch.runsIn(job.id, pid);
     });
     subscriber.on("message", (_channel: string, jobId: string) => watch.cancelled(jobId));
-    subscriber.on("error", (error: Error) => worker.emit("error", error)); // one place to hear of Redis trouble: the Worker's "error"
+    subscriber.on("error", (error: Error) => created.emit("error", error)); // one place to hear of Redis trouble: the Worker's "error"
     // Listening before taking any job: a job fetched later cannot miss its cancellation.
     await subscriber.subscribe(_cancelChannel(prefix, options.queueName));
-    void worker.run().catch((error: unknown) => worker.emit("error", error as Error));
-    await worker.waitUntilReady();
+    void created.run().catch((error: unknown) => created.emit("error", error as Error));
+    await created.waitUntilReady();
+    return new BullMQWorker(created, subscriber);
   } catch (error) {
-    await _closeConnection(subscriber);
+    await Promise.allSettled([worker?.close(true), _closeConnection(subscriber)]);
     throw error;
   }
-  return new BullMQWorker(worker, subscriber);
+}
+
+/** BullMQ's Worker, its processor yieldio's dispatcher (in this process, or in the sandbox's children); not started yet. */
+function createWorker(options: BullMQWorkerOptions, moduleRoot: string, prefix: string): Worker {
+  const common = {
+    connection: _bullmqConnection(options.connection),
+    prefix,
+    concurrency: options.concurrency ?? availableParallelism(),
+    maxStalledCount: options.maxStalledCount ?? 0,
+    ...(options.lockDuration === undefined ? {} : { lockDuration: options.lockDuration }),
+    ...(options.stalledInterval === undefined ? {} : { stalledInterval: options.stalledInterval }),
+    autorun: false,
+  };
+  if (options.sandbox === true) {
+    return new Worker(options.queueName, sandboxProcessorUrl(), {
+      ...common,
+      workerForkOptions: {
+        env: { ...process.env, [_MODULE_ROOT_VARIABLE]: moduleRoot },
+        ...(options.execArgv === undefined ? {} : { execArgv: [...options.execArgv] }),
+      },
+    });
+  }
+  const dispatcher = new _Dispatcher(moduleRoot);
+  // Three parameters: BullMQ makes a job's AbortSignal only for a processor that declares them.
+  return new Worker(options.queueName, (job: Job, _token: string | undefined, signal?: AbortSignal) => dispatcher.run(job, signal), common);
 }
 
 /** The sandbox processor beside this file: .js when built, .ts when run from source through tsx. */
