@@ -104,13 +104,13 @@ try {
   progress(`producers connected and warmed up; event streams of ${maxLen} entries`);
 
   const entrants = [...workers].map(([contender, processes]) => ({ name: contender.name, contender, workerPids: processes.pids }));
-  const throughput = await alternate("throughput", entrants, rounds, redis.pid, (e) => e.contender.throughput(jobs), progress);
-  const roundTrips = await alternate("round trip", entrants, rounds, redis.pid, (e) => e.contender.roundTrips(roundTripJobs), progress);
+  const throughput = await alternate("throughput", entrants, rounds, redis.pid(), (e) => e.contender.throughput(jobs), progress);
+  const roundTrips = await alternate("round trip", entrants, rounds, redis.pid(), (e) => e.contender.roundTrips(roundTripJobs), progress);
   const cancelRuns = await alternate(
     "cancel",
     entrants.filter((e) => e.contender === yieldio),
     rounds,
-    redis.pid,
+    redis.pid(),
     () => cancelDelays(yieldio.executor, cancelsPerRound, redis.dir),
     progress,
   );

@@ -28,7 +28,7 @@ import { _peekRunningLoop, getRunningLoop } from "../../lib/core/running.js";
 import type { Executor, ShutdownOptions, SubmitOptions, WorkRef } from "../executor.js";
 import { _JobFuture } from "../job-future.js";
 import { _checkWorkRef } from "../pool-options.js";
-import { _bullmqConnection, _checkConnection, _closeConnection, _openConnection } from "./connection.js";
+import { _bullmqConnection, _checkQueueOptions, _closeConnection, _openConnection } from "./connection.js";
 import type { BullMQConnection } from "./connection.js";
 import { _open, _seal } from "./envelope.js";
 import { _checkEvictionPolicy } from "./eviction-policy.js";
@@ -178,12 +178,7 @@ export class BullMQExecutor implements Executor {
    */
   constructor(options: BullMQExecutorOptions) {
     const where = "BullMQExecutor()";
-    const given = options as unknown;
-    if (typeof given !== "object" || given === null)
-      throw new TypeError(`${where} needs an options object: received ${describeReceived(given)}`);
-    _checkConnection(where, options.connection);
-    if (typeof options.queueName !== "string" || options.queueName === "" || options.queueName.includes(":"))
-      throw new TypeError(`${where} needs queueName as a non-empty string without ":": received ${describeReceived(options.queueName)}`);
+    _checkQueueOptions(where, options);
     if (options.moduleRoot !== undefined && (typeof options.moduleRoot !== "string" || options.moduleRoot === ""))
       throw new TypeError(`${where} needs moduleRoot as a folder path: received ${describeReceived(options.moduleRoot)}`);
     const maxQueue = options.maxQueue ?? Number.POSITIVE_INFINITY;

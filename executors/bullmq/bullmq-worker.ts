@@ -14,7 +14,7 @@ import type { Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { describeReceived } from "../../lib/core/received.js";
 import { _CancelWatch } from "./cancel-watch.js";
-import { _bullmqConnection, _checkConnection, _closeConnection, _openConnection } from "./connection.js";
+import { _bullmqConnection, _checkQueueOptions, _closeConnection, _openConnection } from "./connection.js";
 import type { BullMQConnection } from "./connection.js";
 import { _Dispatcher } from "./dispatcher.js";
 import { _cancelChannel } from "./job-data.js";
@@ -195,12 +195,7 @@ function sandboxProcessorUrl(): URL {
 
 function checkOptions(options: BullMQWorkerOptions): void {
   const where = "startBullMQWorker()";
-  const given = options as unknown;
-  if (typeof given !== "object" || given === null)
-    throw new TypeError(`${where} needs an options object: received ${describeReceived(given)}`);
-  _checkConnection(where, options.connection);
-  if (typeof options.queueName !== "string" || options.queueName === "" || options.queueName.includes(":"))
-    throw new TypeError(`${where} needs queueName as a non-empty string without ":": received ${describeReceived(options.queueName)}`);
+  _checkQueueOptions(where, options);
   if (typeof options.moduleRoot !== "string" || options.moduleRoot === "")
     throw new TypeError(`${where} needs moduleRoot as a folder path: received ${describeReceived(options.moduleRoot)}`);
   for (const key of ["concurrency", "lockDuration", "stalledInterval"] as const) {

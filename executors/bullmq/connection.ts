@@ -21,11 +21,18 @@ import { describeReceived } from "../../lib/core/received.js";
  */
 export type BullMQConnection = RedisOptions | Redis;
 
-/** @internal Checks a connection option; `where` names the caller. */
-export function _checkConnection(where: string, connection: unknown): void {
-  if (typeof connection !== "object" || connection === null) {
+/**
+ * @internal Checks what producers and workers both take: an options object, its `connection`
+ * and its `queueName` (BullMQ's keys are `<prefix>:<queue>:…`, so no ":"); `where` names the caller.
+ */
+export function _checkQueueOptions(where: string, options: unknown): void {
+  if (typeof options !== "object" || options === null)
+    throw new TypeError(`${where} needs an options object: received ${describeReceived(options)}`);
+  const { connection, queueName } = options as { connection?: unknown; queueName?: unknown };
+  if (typeof connection !== "object" || connection === null)
     throw new TypeError(`${where} needs connection as ioredis options or an ioredis client: received ${describeReceived(connection)}`);
-  }
+  if (typeof queueName !== "string" || queueName === "" || queueName.includes(":"))
+    throw new TypeError(`${where} needs queueName as a non-empty string without ":": received ${describeReceived(queueName)}`);
 }
 
 /** @internal A new connection to the same Redis, for yieldio's own use; closed by whoever opens it. */
