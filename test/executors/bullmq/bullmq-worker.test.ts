@@ -167,7 +167,8 @@ async function startCliWorker(
   const child = spawn(
     process.execPath,
     [
-      "--import=tsx",
+      // As a user runs it (npx yieldio worker): no --import=tsx; the command registers tsx itself
+      // for the TypeScript job modules, and passes it on to a sandbox's children.
       join(repository, "dist/cli/yieldio.js"),
       "worker",
       "--redis",
@@ -207,6 +208,22 @@ redisTest("`yieldio worker` behaviour: runs jobs; SIGTERM lets the running job f
     t.is(await worker.exited, 0);
     t.regex(worker.output(), /SIGTERM: closing once the running jobs finish/);
     t.regex(worker.output(), /yieldio worker: closed/);
+  } finally {
+    worker.child.kill("SIGKILL");
+  }
+});
+
+redisTest("`yieldio worker --sandbox` behaviour: TypeScript job modules run in the sandbox's children too", async (t, redis) => {
+  const worker = await startCliWorker(redis, "--sandbox", "--concurrency", "1");
+  try {
+    const { result } = await withExecutor(t, redis, {}, function* (executor) {
+      return yield* gather(runInExecutor(executor, jobs.task("add"), 40, 2), runInExecutor(executor, jobs.task("pid")));
+    });
+    t.is(result[0], 42);
+    t.not(result[1], worker.child.pid, "the job ran in a child of the worker");
+    t.regex(worker.output(), /1 at a time, sandboxed/);
+    worker.child.kill("SIGTERM");
+    t.is(await worker.exited, 0);
   } finally {
     worker.child.kill("SIGKILL");
   }
