@@ -30,6 +30,7 @@ Commands:
       --prefix <p>      BullMQ's key prefix (default bull)
       --lock-duration <ms>, --stalled-interval <ms>, --max-stalled-count <n>
                         BullMQ's stall detection (defaults 30000, 30000, 0)
+      --allow-eviction  start on a Redis whose maxmemory-policy is not noeviction
 
 Options:
   -h, --help        this text

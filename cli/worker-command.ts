@@ -20,6 +20,7 @@ export interface WorkerCommand {
   readonly lockDurationMs: number | undefined;
   readonly stalledIntervalMs: number | undefined;
   readonly maxStalledCount: number | undefined;
+  readonly allowEviction: boolean;
 }
 
 /** The ioredis options a `--redis` value stands for: `redis://[user:password@]host[:port][/db]`, `rediss://…`, `unix:///path` or a socket path. */
@@ -61,6 +62,7 @@ export async function runWorker(command: WorkerCommand): Promise<void> {
     queueName: command.queue,
     moduleRoot: root,
     sandbox: command.sandbox,
+    allowEviction: command.allowEviction,
     ...(command.concurrency === undefined ? {} : { concurrency: command.concurrency }),
     ...(command.prefix === undefined ? {} : { prefix: command.prefix }),
     ...(command.lockDurationMs === undefined ? {} : { lockDuration: command.lockDurationMs }),

@@ -76,6 +76,7 @@ async function workerCommand(args: readonly string[]): Promise<void> {
     "lock-duration": { type: "string" },
     "stalled-interval": { type: "string" },
     "max-stalled-count": { type: "string" },
+    "allow-eviction": { type: "boolean", default: false },
   });
   if (positionals.length > 0) throw new UsageError(`worker takes no arguments, only options: received ${positionals.join(" ")}`);
   const required = (name: string): string => {
@@ -93,6 +94,7 @@ async function workerCommand(args: readonly string[]): Promise<void> {
     lockDurationMs: integer(values, "lock-duration", 1),
     stalledIntervalMs: integer(values, "stalled-interval", 1),
     maxStalledCount: integer(values, "max-stalled-count", 0),
+    allowEviction: values["allow-eviction"] === true,
   });
 }
 

@@ -17,6 +17,7 @@ import { _CancelWatch } from "./cancel-watch.js";
 import { _bullmqConnection, _checkQueueOptions, _closeConnection, _openConnection } from "./connection.js";
 import type { BullMQConnection } from "./connection.js";
 import { _Dispatcher } from "./dispatcher.js";
+import { _checkEvictionPolicy } from "./eviction-policy.js";
 import { _cancelChannel } from "./job-data.js";
 import { _MODULE_ROOT_VARIABLE, _PID_PROGRESS } from "./sandbox-processor.js";
 
@@ -54,6 +55,8 @@ export interface BullMQWorkerOptions {
   readonly execArgv?: readonly string[];
   /** BullMQ's key prefix (default `"bull"`): the same as the producers'. */
   readonly prefix?: string;
+  /** Start on a Redis whose `maxmemory-policy` is not `noeviction` (default false: refused, as by the executor). */
+  readonly allowEviction?: boolean;
   /** How long a job's lock lasts without renewal, in milliseconds (BullMQ's default 30000). */
   readonly lockDuration?: number;
   /** How often this worker looks for jobs whose worker died, in milliseconds (BullMQ's default 30000). */
@@ -120,7 +123,8 @@ export class BullMQWorker {
  * {@link BullMQWorker.close} on SIGTERM: it finishes what it runs first.
  *
  * @param options - see {@link BullMQWorkerOptions}.
- * @throws TypeError for bad options.
+ * @throws TypeError for bad options; `BrokenExecutorError` for a Redis that may evict keys
+ *   (unless `allowEviction`).
  * @example
  * ```ts
  * import { startBullMQWorker } from "yieldio/executors/bullmq";
@@ -140,6 +144,8 @@ export async function startBullMQWorker(options: BullMQWorkerOptions): Promise<B
   const subscriber = _openConnection(options.connection, { maxRetriesPerRequest: null });
   let worker: Worker | undefined;
   try {
+    // Before subscribing: a subscribed connection takes no other command.
+    await _checkEvictionPolicy(subscriber, options.allowEviction === true);
     const created = createWorker(options, moduleRoot, prefix);
     worker = created;
     const watch = new _CancelWatch(created);

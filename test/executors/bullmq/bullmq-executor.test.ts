@@ -445,7 +445,7 @@ redisTest(
   "`BullMQExecutor` behaviour: a Redis that may evict keys breaks the executor (BrokenExecutorError) unless allowEviction",
   async (t, redis) => {
     await withQueue(redis, (_queue, client) => client.config("SET", "maxmemory-policy", "allkeys-lru"));
-    const worker = await startWorker(redis);
+    const worker = await startWorker(redis, { allowEviction: true });
     try {
       const { result } = await withExecutor(t, redis, {}, function* (executor) {
         const first = errorOf(yield* settle(runInExecutor(executor, jobs.task("add"), 1, 1)));

@@ -9,7 +9,7 @@ import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Queue } from "bullmq";
-import { WorkerExitedError, createTask, gather, runInExecutor } from "../../../lib/index.js";
+import { BrokenExecutorError, WorkerExitedError, createTask, gather, runInExecutor } from "../../../lib/index.js";
 import type { Coroutine } from "../../../lib/index.js";
 import { startBullMQWorker } from "../../../executors/bullmq/index.js";
 import {
@@ -47,6 +47,27 @@ redisTest("`startBullMQWorker()` behaviour: bad options are refused with TypeErr
   ];
   for (const options of bad) await t.throwsAsync(startBullMQWorker(options as never), { instanceOf: TypeError }, JSON.stringify(options));
 });
+
+redisTest(
+  "`startBullMQWorker()` behaviour: a Redis that may evict keys is refused with BrokenExecutorError, leaving nothing open, unless allowEviction",
+  async (t, redis) => {
+    await withQueue(redis, (_queue, client) => client.config("SET", "maxmemory-policy", "volatile-lru"));
+    const clients = (): Promise<number> =>
+      withQueue(
+        redis,
+        async (_queue, client) =>
+          String(await client.call("CLIENT", "LIST"))
+            .split("\n")
+            .filter(Boolean).length,
+      );
+    const before = await clients();
+    await t.throwsAsync(startWorker(redis), { instanceOf: BrokenExecutorError, message: /maxmemory-policy is volatile-lru/ });
+    await untilAsync(async () => (await clients()) === before, "the refused worker's connections to close");
+    const worker = await startWorker(redis, { allowEviction: true });
+    await worker.close();
+    t.pass();
+  },
+);
 
 redisTest(
   "`startBullMQWorker()` behaviour: a job naming a module outside moduleRoot, or not written by yieldio, fails without any import",
