@@ -85,7 +85,11 @@ export async function runWorker(command: WorkerCommand): Promise<void> {
           ? `yieldio worker: ${signal} again: closing now, aborting the running jobs\n`
           : `yieldio worker: ${signal}: closing once the running jobs finish (send it again to stop them)\n`,
       );
-      void worker.close({ force }).then(done);
+      worker.close({ force }).then(done, (error: unknown) => {
+        process.stderr.write(`yieldio worker: closing failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = 1;
+        done();
+      });
     };
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);

@@ -61,9 +61,10 @@ export interface BullMQExecutorOptions {
   readonly maxQueue?: number;
   /**
    * BullMQ's options for every job (`attempts`, `backoff`, `priority` ...), over yieldio's
-   * defaults: `removeOnComplete: { age: 3600, count: 1000 }` and `removeOnFail: { age: 86400,
-   * count: 1000 }`, so that Redis's memory stays bounded. `attempts` above 1 makes a job run
-   * at least once, not exactly once.
+   * defaults: `removeOnComplete: { age: 3600, count }` and `removeOnFail: { age: 86400, count }`,
+   * `count` being half of `eventsMaxLen` (5,000 by default), so that Redis's memory stays
+   * bounded while reconciliation can still read a finished job whose event was lost. `attempts`
+   * above 1 makes a job run at least once, not exactly once.
    */
   readonly defaultJobOptions?: JobsOptions;
   /** Start on a Redis whose `maxmemory-policy` is not `noeviction` (default false: refused). */
@@ -84,11 +85,19 @@ export interface BullMQExecutorOptions {
   readonly prefix?: string;
 }
 
-/** yieldio's job options under the user's: finished jobs do not pile up in Redis. */
-const JOB_DEFAULTS: JobsOptions = {
-  removeOnComplete: { age: 3600, count: 1000 },
-  removeOnFail: { age: 86400, count: 1000 },
-};
+/**
+ * yieldio's job options under the user's: finished jobs do not pile up in Redis, but stay long
+ * enough for reconciliation to read the result of a job whose event was trimmed away unread.
+ * A job makes about four events, so the events of the last `eventsMaxLen / 4` finished jobs are
+ * in the stream; twice that many jobs are kept.
+ */
+function jobDefaults(eventsMaxLen: number): JobsOptions {
+  const count = Math.max(1000, Math.ceil(eventsMaxLen / 2));
+  return { removeOnComplete: { age: 3600, count }, removeOnFail: { age: 86400, count } };
+}
+
+/** The states of a job that has not started (`getJobState()`'s names). */
+const WAITING_STATES: ReadonlySet<string> = new Set(["waiting", "delayed", "prioritized", "paused", "waiting-children"]);
 
 /** One unfinished job. */
 interface Entry {
@@ -197,7 +206,7 @@ export class BullMQExecutor implements Executor {
     this.#queueName = options.queueName;
     this.#namer = new _JobNamer(resolve(options.moduleRoot ?? process.cwd()));
     this.#maxQueue = maxQueue;
-    this.#jobOptions = { ...JOB_DEFAULTS, ...options.defaultJobOptions };
+    this.#jobOptions = { ...jobDefaults(eventsMaxLen), ...options.defaultJobOptions };
     this.#allowEviction = options.allowEviction === true;
     this.#reconcileMs = reconcileMs;
     this.#prefix = options.prefix ?? "bull";
@@ -243,11 +252,11 @@ export class BullMQExecutor implements Executor {
     const data: _JobData = cancel === "terminate" ? { a: sealed, t: 1 } : { a: sealed };
     const loop = getRunningLoop();
     this.#lastLoop = loop;
+    const { queue, ready } = this.#connect(); // first: if it throws, nothing is registered
     const id = `${this.#idPrefix}-${++this.#seq}`;
     const future = new _JobFuture<R>(loop, () => this.#cancelled(entry));
     const entry: Entry = { id, name, future, state: "adding", removing: false, checkedAt: Date.now() };
     this.#entries.set(id, entry);
-    const { queue, ready } = this.#connect();
     this.#track(
       ready
         .then(() => queue.add(name, data, { jobId: id }))
@@ -262,6 +271,8 @@ export class BullMQExecutor implements Executor {
             this.#settle(entry, (f) =>
               f.setException(new JobLostError(`${name} could not be added to Redis: ${String(error)}`, { cause: error })),
             );
+            // The add may have reached Redis before its answer was lost: the job must not run unwatched.
+            return queue.remove(id).catch(() => undefined);
           },
         ),
     );
@@ -352,11 +363,13 @@ export class BullMQExecutor implements Executor {
     events.on("completed", ({ jobId, returnvalue }) => this.#completed(jobId, returnvalue));
     events.on("failed", ({ jobId, failedReason }) => this.#failed(jobId, failedReason));
     events.on("removed", ({ jobId }) => this.#removed(jobId));
-    const lost = (error?: unknown): void => this.#connectionLost(error);
-    queue.on("error", lost);
-    events.on("error", lost);
-    publisher.on("error", lost);
-    publisher.on("close", () => lost()); // a server that goes away cleanly raises no error
+    // Outages are told by yieldio's own connection, which says when they end too ("ready");
+    // BullMQ's connections report the same outage, and reconciliation covers what they miss.
+    const ignore = (): void => undefined;
+    queue.on("error", ignore);
+    events.on("error", ignore);
+    publisher.on("error", (error: unknown) => this.#connectionLost(error));
+    publisher.on("close", () => this.#connectionLost(undefined)); // a server that goes away cleanly raises no error
     // Redis is back (a restart loses unsaved jobs; a blip may lose events): read every job's state.
     publisher.on("ready", () => {
       if (!this.#offline) return;
@@ -443,7 +456,9 @@ export class BullMQExecutor implements Executor {
     let removed = 0;
     entry.removing = true;
     try {
-      removed = await this.#connect().queue.remove(entry.id);
+      // Only a job that has not started: remove() would also take a finished job whose event is on its way.
+      const { queue } = this.#connect();
+      if (WAITING_STATES.has(await queue.getJobState(entry.id))) removed = await queue.remove(entry.id);
     } catch {
       // Redis is down: the job stays, and is waited for.
     } finally {

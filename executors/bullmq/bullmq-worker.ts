@@ -10,7 +10,7 @@ import { availableParallelism } from "node:os";
 import { extname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "bullmq";
-import type { Job } from "bullmq";
+import type { Job, Processor, WorkerOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { describeReceived } from "../../lib/core/received.js";
 import { _CancelWatch } from "./cancel-watch.js";
@@ -94,7 +94,8 @@ export class BullMQWorker {
    * connections and the sandbox processes. Calling it again returns the same Promise.
    *
    * **Cancellation:** with `force`, running jobs are not waited for: their signals are aborted,
-   * and BullMQ gives their locks up, so they stall (see `maxStalledCount`).
+   * and BullMQ gives their locks up, so they stall (see `maxStalledCount`). `force` after a
+   * graceful close (a second SIGTERM) aborts the running jobs, and the close ends with them.
    *
    * @example
    * ```ts
@@ -102,9 +103,11 @@ export class BullMQWorker {
    * ```
    */
   close(options: { readonly force?: boolean } = {}): Promise<void> {
+    const force = options.force === true;
+    // Also when a graceful close is under way: forcing it then means not waiting any longer.
+    if (force) this.worker.cancelAllJobs("the worker was closed with force");
     this.#closing ??= (async () => {
-      if (options.force === true) this.worker.cancelAllJobs("the worker was closed with force");
-      await this.worker.close(options.force === true);
+      await this.worker.close(force);
       await _closeConnection(this.#subscriber);
     })();
     return this.#closing;
@@ -146,9 +149,9 @@ export async function startBullMQWorker(options: BullMQWorkerOptions): Promise<B
   try {
     // Before subscribing: a subscribed connection takes no other command.
     await _checkEvictionPolicy(subscriber, options.allowEviction === true);
-    const created = createWorker(options, moduleRoot, prefix);
+    const watch = new _CancelWatch((jobId, reason) => created.cancelJob(jobId, reason));
+    const created = createWorker(options, moduleRoot, prefix, watch);
     worker = created;
-    const watch = new _CancelWatch(created);
     created.on("active", (job: Job) => job.id !== undefined && watch.started(job.id));
     created.on("completed", (job: Job) => job.id !== undefined && watch.finished(job.id));
     created.on("failed", (job: Job | undefined) => job?.id !== undefined && watch.finished(job.id));
@@ -169,8 +172,30 @@ export async function startBullMQWorker(options: BullMQWorkerOptions): Promise<B
   }
 }
 
+/**
+ * BullMQ's Worker, telling `watch` the moment a job's processor has ended: BullMQ's own
+ * `completed` event comes a Redis round trip later, after a sandbox child may have been given
+ * the next job, which a kill meant for the finished one must not reach.
+ */
+class WatchedWorker extends Worker {
+  readonly #watch: _CancelWatch;
+
+  constructor(watch: _CancelWatch, queueName: string, processor: URL | Processor, options: WorkerOptions) {
+    super(queueName, processor, options);
+    this.#watch = watch;
+  }
+
+  protected override async callProcessJob(job: Job, token: string, signal?: AbortSignal): Promise<unknown> {
+    try {
+      return await super.callProcessJob(job, token, signal);
+    } finally {
+      if (job.id !== undefined) this.#watch.finished(job.id);
+    }
+  }
+}
+
 /** BullMQ's Worker, its processor yieldio's dispatcher (in this process, or in the sandbox's children); not started yet. */
-function createWorker(options: BullMQWorkerOptions, moduleRoot: string, prefix: string): Worker {
+function createWorker(options: BullMQWorkerOptions, moduleRoot: string, prefix: string, watch: _CancelWatch): Worker {
   const common = {
     connection: _bullmqConnection(options.connection),
     prefix,
@@ -181,7 +206,7 @@ function createWorker(options: BullMQWorkerOptions, moduleRoot: string, prefix: 
     autorun: false,
   };
   if (options.sandbox === true) {
-    return new Worker(options.queueName, sandboxProcessorUrl(), {
+    return new WatchedWorker(watch, options.queueName, sandboxProcessorUrl(), {
       ...common,
       workerForkOptions: {
         env: { ...process.env, [_MODULE_ROOT_VARIABLE]: moduleRoot },
@@ -191,7 +216,12 @@ function createWorker(options: BullMQWorkerOptions, moduleRoot: string, prefix: 
   }
   const dispatcher = new _Dispatcher(moduleRoot);
   // Three parameters: BullMQ makes a job's AbortSignal only for a processor that declares them.
-  return new Worker(options.queueName, (job: Job, _token: string | undefined, signal?: AbortSignal) => dispatcher.run(job, signal), common);
+  return new WatchedWorker(
+    watch,
+    options.queueName,
+    (job: Job, _token: string | undefined, signal?: AbortSignal) => dispatcher.run(job, signal),
+    common,
+  );
 }
 
 /** The sandbox processor beside this file: .js when built, .ts when run from source through tsx. */

@@ -6,7 +6,8 @@
  * - after the worker fetched the job but before BullMQ tracks it (no signal yet): the id is
  *   retried every millisecond until BullMQ tracks it or the job ends;
  * - before this worker fetched it (it was fetched by another, which then stalled and released
- *   it): the id is remembered for a minute and the job is cancelled as soon as it starts here.
+ *   it, or it is retried): the id is remembered for a minute and the job is cancelled as soon
+ *   as it starts here.
  *
  * @module
  */
@@ -17,14 +18,12 @@ const REMEMBER_MS = 60_000;
 /** How long a fetched job is waited for to be tracked, in milliseconds (it takes a few ticks). */
 const RETRY_MS = 10_000;
 
-/** The part of BullMQ's Worker this needs. */
-export interface _CancellableWorker {
-  cancelJob(jobId: string, reason?: string): boolean;
-}
+/** BullMQ's `worker.cancelJob()`: aborts the signal of a job it tracks; false if it does not (yet). */
+export type _CancelJob = (jobId: string, reason: string) => boolean;
 
 /** @internal Which jobs this worker runs, and which were cancelled. */
 export class _CancelWatch {
-  readonly #worker: _CancellableWorker;
+  readonly #cancelJob: _CancelJob;
   /** Jobs fetched by this worker and not finished: from BullMQ's `active` to `completed`/`failed`. */
   readonly #running = new Set<string>();
   /** Cancelled ids not (yet) running here, with when to forget them. */
@@ -34,8 +33,8 @@ export class _CancelWatch {
   /** Running jobs cancelled here: a process they report later is killed at once. */
   readonly #cancelledHere = new Set<string>();
 
-  constructor(worker: _CancellableWorker) {
-    this.#worker = worker;
+  constructor(cancelJob: _CancelJob) {
+    this.#cancelJob = cancelJob;
   }
 
   /** BullMQ fetched `jobId` for this worker. */
@@ -55,7 +54,7 @@ export class _CancelWatch {
     if (this.#cancelledHere.has(jobId)) kill(pid);
   }
 
-  /** `jobId` completed or failed here. */
+  /** `jobId`'s processor ended here (or BullMQ says it completed or failed). */
   finished(jobId: string): void {
     this.#running.delete(jobId);
     this.#processes.delete(jobId);
@@ -69,8 +68,8 @@ export class _CancelWatch {
       const pid = this.#processes.get(jobId);
       if (pid !== undefined) kill(pid);
       this.#abort(jobId);
-      return;
     }
+    // Remembered also when it runs here: a job killed with its process may be retried (attempts).
     const now = Date.now();
     for (const [id, until] of this.#remembered) {
       if (until > now) break; // oldest first: the rest are younger
@@ -81,7 +80,7 @@ export class _CancelWatch {
 
   #abort(jobId: string, deadline = Date.now() + RETRY_MS): void {
     if (!this.#running.has(jobId)) return;
-    if (this.#worker.cancelJob(jobId, "cancelled by its producer") || Date.now() > deadline) return;
+    if (this.#cancelJob(jobId, "cancelled by its producer") || Date.now() > deadline) return;
     // Fetched, but BullMQ does not track it yet: it will, within a few ticks.
     setTimeout(() => this.#abort(jobId, deadline), 1).unref();
   }

@@ -12,7 +12,9 @@ import { describeReceived } from "../../lib/core/received.js";
 
 /**
  * Where Redis is: ioredis options (`{ host, port }`, `{ path }` for a Unix socket ...) or an
- * ioredis client, which is duplicated, never closed by yieldio.
+ * ioredis client, whose options are used: yieldio and BullMQ open connections of their own
+ * with them (BullMQ needs settings of its own on some), and the client itself is neither used
+ * nor closed.
  *
  * @example
  * ```ts
@@ -35,16 +37,30 @@ export function _checkQueueOptions(where: string, options: unknown): void {
     throw new TypeError(`${where} needs queueName as a non-empty string without ":": received ${describeReceived(queueName)}`);
 }
 
-/** @internal A new connection to the same Redis, for yieldio's own use; closed by whoever opens it. */
-export function _openConnection(connection: BullMQConnection, extra: RedisOptions = {}): Redis {
-  if (connection instanceof Redis) return connection.duplicate(extra);
-  // ioredis's own RedisOptions does not fit its constructor under exactOptionalPropertyTypes (replyMapping).
-  return new Redis({ ...connection, ...extra } as never);
+/**
+ * The options of a connection: the options given, or a client's own, without the ioredis
+ * default `maxRetriesPerRequest` (BullMQ would warn about it and override it on its blocking
+ * connections; ioredis's default applies to the others anyway).
+ */
+function optionsOf(connection: BullMQConnection): RedisOptions {
+  if (!(connection instanceof Redis)) return connection;
+  const { maxRetriesPerRequest, ...options } = connection.options;
+  return maxRetriesPerRequest === 20 ? options : { ...options, maxRetriesPerRequest };
 }
 
-/** @internal The connection as BullMQ's own types name it (its option type is looser than ioredis's). */
+/** @internal A new connection to the same Redis, for yieldio's own use; closed by whoever opens it. */
+export function _openConnection(connection: BullMQConnection, extra: RedisOptions = {}): Redis {
+  // ioredis's own RedisOptions does not fit its constructor under exactOptionalPropertyTypes (replyMapping).
+  return new Redis({ ...optionsOf(connection), ...extra } as never);
+}
+
+/**
+ * @internal The connection for BullMQ: always options, never a client, so that BullMQ makes each
+ * connection as it needs it (a blocking one with `maxRetriesPerRequest: null`: it refuses a
+ * client of another setting). Its option type is looser than ioredis's.
+ */
 export function _bullmqConnection(connection: BullMQConnection): ConnectionOptions {
-  return connection as ConnectionOptions;
+  return optionsOf(connection) as ConnectionOptions;
 }
 
 /** @internal Closes a connection of yieldio's own, whatever state it is in. */

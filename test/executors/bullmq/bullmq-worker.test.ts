@@ -180,6 +180,26 @@ redisTest(
   },
 );
 
+redisTest(
+  "`BullMQWorker.close()` behaviour: force after a graceful close under way (a second SIGTERM) aborts the running job, and the close ends",
+  async (t, redis) => {
+    const file = reportFile();
+    const worker = await startWorker(redis, { concurrency: 1 });
+    const { result } = await withExecutor(t, redis, {}, function* (executor) {
+      const future = executor.submit(jobs.task("waitForAbort"), [file, 60_000]);
+      yield* until(() => report(file) === "started", "the job to start");
+      const graceful = worker.close();
+      const forced = worker.close({ force: true });
+      yield* fromAsync(() => Promise.all([graceful, forced]));
+      yield* until(() => report(file).startsWith("aborted"), "the job to see its signal");
+      future.cancel(); // its worker is gone
+      return { same: graceful === forced };
+    });
+    t.true(result.same);
+    t.is(report(file), "aborted: AbortError");
+  },
+);
+
 /** A `yieldio worker` process on the test's Redis; resolves once it takes jobs. */
 async function startCliWorker(
   redis: RedisServer,

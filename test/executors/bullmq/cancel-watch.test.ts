@@ -20,11 +20,17 @@ function worker(tracked: Set<string>): { cancelJob(id: string): boolean; cancell
   };
 }
 
+/** The stand-in's cancelJob, as the watch takes it. */
+const cancelJobOf =
+  (fake: { cancelJob(id: string): boolean }) =>
+  (id: string): boolean =>
+    fake.cancelJob(id);
+
 const tick = (ms = 20): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 test("`_CancelWatch` behaviour: a cancel for a job running here aborts it at once", (t) => {
   const fake = worker(new Set(["1"]));
-  const watch = new _CancelWatch(fake);
+  const watch = new _CancelWatch(cancelJobOf(fake));
   watch.started("1");
   watch.cancelled("1");
   t.deepEqual(fake.cancelled, ["1"]);
@@ -33,7 +39,7 @@ test("`_CancelWatch` behaviour: a cancel for a job running here aborts it at onc
 test("`_CancelWatch` behaviour: a job fetched but not yet tracked is cancelled once BullMQ tracks it", async (t) => {
   const tracked = new Set<string>();
   const fake = worker(tracked);
-  const watch = new _CancelWatch(fake);
+  const watch = new _CancelWatch(cancelJobOf(fake));
   watch.started("2");
   watch.cancelled("2");
   t.deepEqual(fake.cancelled, []);
@@ -44,7 +50,7 @@ test("`_CancelWatch` behaviour: a job fetched but not yet tracked is cancelled o
 
 test("`_CancelWatch` behaviour: a cancel for a job not fetched here is remembered and applied when it starts", (t) => {
   const fake = worker(new Set(["3"]));
-  const watch = new _CancelWatch(fake);
+  const watch = new _CancelWatch(cancelJobOf(fake));
   watch.cancelled("3");
   t.deepEqual(fake.cancelled, []);
   watch.started("3");
@@ -57,7 +63,7 @@ test("`_CancelWatch` behaviour: a cancel for a job not fetched here is remembere
 test("`_CancelWatch` behaviour: a finished job is not cancelled, and its retries stop", async (t) => {
   const tracked = new Set<string>();
   const fake = worker(tracked);
-  const watch = new _CancelWatch(fake);
+  const watch = new _CancelWatch(cancelJobOf(fake));
   watch.started("5");
   watch.cancelled("5");
   watch.finished("5");
@@ -67,7 +73,7 @@ test("`_CancelWatch` behaviour: a finished job is not cancelled, and its retries
 });
 
 test("`_CancelWatch` behaviour: a terminable job's process is killed when cancelled, reported before or after the cancel", async (t) => {
-  const watch = new _CancelWatch(worker(new Set(["6", "7"])));
+  const watch = new _CancelWatch(cancelJobOf(worker(new Set(["6", "7"]))));
   const sleeper = (): ReturnType<typeof spawn> => spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
   const exited = (child: ReturnType<typeof spawn>): Promise<string | null> =>
     new Promise((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
@@ -80,4 +86,14 @@ test("`_CancelWatch` behaviour: a terminable job's process is killed when cancel
   watch.cancelled("7");
   watch.runsIn("7", after.pid as number);
   t.deepEqual(await Promise.all([exited(before), exited(after)]), ["SIGKILL", "SIGKILL"]);
+});
+
+test("`_CancelWatch` behaviour: a job cancelled while it runs here is cancelled again if it is retried here", (t) => {
+  const fake = worker(new Set(["8"]));
+  const watch = new _CancelWatch(cancelJobOf(fake));
+  watch.started("8");
+  watch.cancelled("8");
+  watch.finished("8"); // its process was killed: BullMQ may retry it (attempts > 1)
+  watch.started("8");
+  t.deepEqual(fake.cancelled, ["8", "8"]);
 });
