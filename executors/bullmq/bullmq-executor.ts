@@ -8,7 +8,8 @@
  * - an entry is `adding` until `queue.add()` has answered, then `queued` (waiting or running:
  *   the executor does not know which, and does not need to);
  * - a job whose Future was cancelled or failed by a shutdown is withdrawn from Redis once it is
- *   there: removed if it waits, told through the cancel channel if it runs;
+ *   there: removed if it waits, told through the cancel channel (and a key, for a worker that
+ *   misses the message) if it runs;
  * - nothing waits on an event alone: reconciliation reads the state of every job older than
  *   `reconcileIntervalMs`, and of all of them when the connection comes back.
  *
@@ -32,7 +33,7 @@ import { _bullmqConnection, _checkQueueOptions, _closeConnection, _openConnectio
 import type { BullMQConnection } from "./connection.js";
 import { _open, _seal } from "./envelope.js";
 import { _checkEvictionPolicy } from "./eviction-policy.js";
-import { _cancelChannel } from "./job-data.js";
+import { _CANCELLED_KEY_SECONDS, _cancelChannel, _cancelledKey } from "./job-data.js";
 import type { _JobData } from "./job-data.js";
 import { _failureError } from "./job-failure.js";
 import { JobLostError } from "./job-lost-error.js";
@@ -442,7 +443,12 @@ export class BullMQExecutor implements Executor {
     try {
       // 0: locked by a worker (it runs), or gone already; a message costs nothing in either case.
       if ((await queue.remove(entry.id)) === 1) return;
-      await publisher.publish(_cancelChannel(this.#prefix, this.#queueName), entry.id);
+      // The key for a worker that misses the message (its subscriber reconnecting), then the message.
+      await publisher
+        .multi()
+        .set(_cancelledKey(this.#prefix, this.#queueName, entry.id), "1", "EX", _CANCELLED_KEY_SECONDS)
+        .publish(_cancelChannel(this.#prefix, this.#queueName), entry.id)
+        .exec();
     } catch (error) {
       this.#lastLoop?.callExceptionHandler({
         message: `BullMQExecutor could not withdraw ${entry.name} (job ${entry.id}) after its Future was settled: it may still run`,

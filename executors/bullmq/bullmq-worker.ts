@@ -18,7 +18,7 @@ import { _bullmqConnection, _checkQueueOptions, _closeConnection, _openConnectio
 import type { BullMQConnection } from "./connection.js";
 import { _Dispatcher } from "./dispatcher.js";
 import { _checkEvictionPolicy } from "./eviction-policy.js";
-import { _cancelChannel } from "./job-data.js";
+import { _cancelChannel, _cancelledKey } from "./job-data.js";
 import { _MODULE_ROOT_VARIABLE, _PID_PROGRESS } from "./sandbox-processor.js";
 
 /**
@@ -160,9 +160,15 @@ export async function startBullMQWorker(options: BullMQWorkerOptions): Promise<B
       if (job.id !== undefined && typeof pid === "number") watch.runsIn(job.id, pid);
     });
     subscriber.on("message", (_channel: string, jobId: string) => watch.cancelled(jobId));
+    // A message sent while the subscriber was reconnecting is lost: the producer's key tells.
+    let subscribed = false;
+    subscriber.on("ready", () => {
+      if (subscribed) void checkCancelledKeys(options.connection, prefix, options.queueName, watch);
+    });
     subscriber.on("error", (error: Error) => created.emit("error", error)); // one place to hear of Redis trouble: the Worker's "error"
     // Listening before taking any job: a job fetched later cannot miss its cancellation.
     await subscriber.subscribe(_cancelChannel(prefix, options.queueName));
+    subscribed = true;
     void created.run().catch((error: unknown) => created.emit("error", error as Error));
     await created.waitUntilReady();
     return new BullMQWorker(created, subscriber);
@@ -222,6 +228,22 @@ function createWorker(options: BullMQWorkerOptions, moduleRoot: string, prefix: 
     (job: Job, _token: string | undefined, signal?: AbortSignal) => dispatcher.run(job, signal),
     common,
   );
+}
+
+/** Cancels the jobs running here whose producer cancelled them while this worker was not listening. */
+async function checkCancelledKeys(connection: BullMQConnection, prefix: string, queueName: string, watch: _CancelWatch): Promise<void> {
+  const running = watch.running();
+  if (running.length === 0) return;
+  const reader = _openConnection(connection);
+  reader.on("error", () => undefined); // Redis gone again: the next reconnect checks again
+  try {
+    const found = await Promise.all(running.map((jobId) => reader.exists(_cancelledKey(prefix, queueName, jobId))));
+    running.forEach((jobId, i) => found[i] === 1 && watch.cancelled(jobId));
+  } catch {
+    // As above.
+  } finally {
+    await _closeConnection(reader);
+  }
 }
 
 /** The sandbox processor beside this file: .js when built, .ts when run from source through tsx. */

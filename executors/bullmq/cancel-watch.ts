@@ -54,6 +54,11 @@ export class _CancelWatch {
     if (this.#cancelledHere.has(jobId)) kill(pid);
   }
 
+  /** The jobs running here now. */
+  running(): string[] {
+    return [...this.#running];
+  }
+
   /** `jobId`'s processor ended here (or BullMQ says it completed or failed). */
   finished(jobId: string): void {
     this.#running.delete(jobId);

@@ -19,3 +19,14 @@ export interface _JobData {
 export function _cancelChannel(prefix: string, queueName: string): string {
   return `${prefix}:${queueName}:yieldio:cancel`;
 }
+
+/**
+ * @internal The key that says job `jobId` was cancelled while it ran, kept an hour: a worker
+ * whose subscriber was reconnecting when the message went out reads it once reconnected.
+ */
+export function _cancelledKey(prefix: string, queueName: string, jobId: string): string {
+  return `${prefix}:${queueName}:yieldio:cancelled:${jobId}`;
+}
+
+/** @internal How long a cancelled-key lives, in seconds. */
+export const _CANCELLED_KEY_SECONDS = 3600;

@@ -9,7 +9,7 @@ import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Queue } from "bullmq";
-import { BrokenExecutorError, WorkerExitedError, createTask, gather, runInExecutor } from "../../../lib/index.js";
+import { BrokenExecutorError, CancelledError, WorkerExitedError, createTask, gather, runInExecutor } from "../../../lib/index.js";
 import type { Coroutine } from "../../../lib/index.js";
 import { startBullMQWorker } from "../../../executors/bullmq/index.js";
 import {
@@ -19,6 +19,7 @@ import {
   jobs,
   report,
   reportFile,
+  startProxy,
   startWorker,
   until,
   untilAsync,
@@ -197,6 +198,36 @@ redisTest(
     });
     t.true(result.same);
     t.is(report(file), "aborted: AbortError");
+  },
+);
+
+redisTest(
+  "`startBullMQWorker()` behaviour: a cancel sent while the worker's connection is down reaches the running job once it reconnects",
+  async (t, redis) => {
+    const file = reportFile();
+    const proxy = await startProxy(redis.path);
+    const worker = await startWorker(redis, { connection: { path: proxy.path }, concurrency: 1 });
+    worker.worker.on("error", () => undefined); // its connections are cut on purpose
+    try {
+      const { result } = await withExecutor(t, redis, {}, function* (executor) {
+        const task = createTask(runInExecutor(executor, jobs.task("waitForAbort"), file, 60_000));
+        yield* until(() => report(file) === "started", "the job to start");
+        proxy.freeze(); // the cancel message will not reach the worker
+        task.cancel();
+        const outcome = yield* settle(task);
+        yield* fromAsync(() => new Promise((resolve) => setTimeout(resolve, 50))); // the message is gone by now
+        const before = report(file);
+        proxy.cut(); // the worker reconnects, and reads the producer's key
+        yield* until(() => report(file).startsWith("aborted"), "the job to see its signal");
+        return { outcome, before };
+      });
+      t.true(errorOf(result.outcome) instanceof CancelledError);
+      t.is(result.before, "started", "the message was lost with the frozen connection");
+      t.is(report(file), "aborted: AbortError");
+    } finally {
+      await worker.close({ force: true });
+      await proxy.close();
+    }
   },
 );
 
