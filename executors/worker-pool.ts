@@ -17,6 +17,7 @@ import type { EventLoop } from "../lib/core/event-loop.js";
 import type { Future } from "../lib/core/future.js";
 import { _JobFuture } from "./job-future.js";
 import { _JobQueue } from "./job-queue.js";
+import { _wakeRoomWaiters } from "./room-waiters.js";
 import { _peekRunningLoop, getRunningLoop } from "../lib/core/running.js";
 import type { Executor, ShutdownOptions, SubmitOptions, WorkRef } from "./executor.js";
 import { describeReceived } from "../lib/core/received.js";
@@ -218,7 +219,7 @@ export abstract class WorkerPoolExecutor implements Executor {
     const loop = _peekRunningLoop() ?? this.#lastLoop ?? getRunningLoop();
     const done = loop.createFuture<void>();
     this.#shutdown = true;
-    this.#wakeRoomWaiters(Number.POSITIVE_INFINITY); // submit() now throws: nobody should wait for room
+    _wakeRoomWaiters(this.#roomWaiters, Number.POSITIVE_INFINITY); // submit() now throws: nobody should wait for room
     if (cancelFutures) for (const job of this.#queue.drain()) job.future.cancel(`${this.#where} was shut down with cancelFutures`);
     if (!wait) {
       const error = (what: string): BrokenExecutorError =>
@@ -266,7 +267,7 @@ export abstract class WorkerPoolExecutor implements Executor {
       if (job.future.done()) continue; // failed or cancelled while it waited: it never runs
       this.#dispatch(job, this.#idle.pop() as PoolWorker);
     }
-    if (this.#roomWaiters.length > 0) this.#wakeRoomWaiters(this.#settings.maxQueue - this.#queue.length);
+    if (this.#roomWaiters.length > 0) _wakeRoomWaiters(this.#roomWaiters, this.#settings.maxQueue - this.#queue.length);
     if (this.#queue.length > this.#starting || this.#workers.size < this.#settings.minWorkers) {
       const wanted = Math.max(this.#queue.length, this.#shutdown ? 0 : this.#settings.minWorkers - this.#staying());
       // A worker that cannot be started breaks the pool, which empties the queue and ends this loop.
@@ -507,7 +508,7 @@ export abstract class WorkerPoolExecutor implements Executor {
     this.#broken = error;
     for (const job of this.#queue.drain()) settleWithError(job, error);
     for (const worker of this.#workers) if (worker.job === undefined) this.#kill(worker);
-    this.#wakeRoomWaiters(Number.POSITIVE_INFINITY);
+    _wakeRoomWaiters(this.#roomWaiters, Number.POSITIVE_INFINITY);
     this.#shutdown = true;
   }
 
@@ -515,7 +516,7 @@ export abstract class WorkerPoolExecutor implements Executor {
   #jobCancelled(job: Job): void {
     if (this.#queue.remove(job)) {
       // It never runs; its place in the queue is free.
-      if (this.#roomWaiters.length > 0) this.#wakeRoomWaiters(this.#settings.maxQueue - this.#queue.length);
+      if (this.#roomWaiters.length > 0) _wakeRoomWaiters(this.#roomWaiters, this.#settings.maxQueue - this.#queue.length);
       if (this.#queue.length === 0 && this.#starting > 0) this.#holdAll();
       return;
     }
@@ -527,15 +528,6 @@ export abstract class WorkerPoolExecutor implements Executor {
         worker.channel.send({ type: "cancel", id: job.id }, []);
       }
       return;
-    }
-  }
-
-  #wakeRoomWaiters(room: number): void {
-    while (room > 0 && this.#roomWaiters.length > 0) {
-      const waiter = this.#roomWaiters.shift() as Future<void>;
-      if (waiter.done()) continue; // its task was cancelled: the room goes to the next one
-      waiter.setResult(undefined);
-      room--;
     }
   }
 }

@@ -29,6 +29,7 @@ import { _peekRunningLoop, getRunningLoop } from "../../lib/core/running.js";
 import type { Executor, ShutdownOptions, SubmitOptions, WorkRef } from "../executor.js";
 import { _JobFuture } from "../job-future.js";
 import { _checkWorkRef } from "../pool-options.js";
+import { _wakeRoomWaiters } from "../room-waiters.js";
 import { _bullmqConnection, _checkQueueOptions, _closeConnection, _openConnection } from "./connection.js";
 import type { BullMQConnection } from "./connection.js";
 import { _open, _seal } from "./envelope.js";
@@ -318,7 +319,7 @@ export class BullMQExecutor implements Executor {
     const loop = _peekRunningLoop() ?? this.#lastLoop ?? getRunningLoop();
     const done = loop.createFuture<void>();
     this.#shutdown = true;
-    this.#wakeRoomWaiters(Number.POSITIVE_INFINITY); // submit() now throws: nobody should wait for room
+    _wakeRoomWaiters(this.#roomWaiters, Number.POSITIVE_INFINITY); // submit() now throws: nobody should wait for room
     if (options?.wait === false) {
       for (const entry of [...this.#entries.values()]) {
         this.#settle(entry, (f) =>
@@ -424,7 +425,7 @@ export class BullMQExecutor implements Executor {
     if (this.#entries.get(entry.id) !== entry) return;
     this.#entries.delete(entry.id);
     if (!entry.future.done()) how(entry.future);
-    this.#wakeRoomWaiters(this.#maxQueue - this.#entries.size);
+    _wakeRoomWaiters(this.#roomWaiters, this.#maxQueue - this.#entries.size);
     this.#finishShutdown();
   }
 
@@ -433,7 +434,7 @@ export class BullMQExecutor implements Executor {
     if (this.#entries.get(entry.id) !== entry) return;
     this.#entries.delete(entry.id);
     if (entry.state === "queued") this.#track(this.#withdraw(entry)); // an `adding` one is withdrawn once added
-    this.#wakeRoomWaiters(this.#maxQueue - this.#entries.size);
+    _wakeRoomWaiters(this.#roomWaiters, this.#maxQueue - this.#entries.size);
     this.#finishShutdown();
   }
 
@@ -473,7 +474,7 @@ export class BullMQExecutor implements Executor {
     if (removed !== 1 || this.#entries.get(entry.id) !== entry) return;
     this.#entries.delete(entry.id); // before cancel(): it is out of Redis already
     entry.future.cancel(reason);
-    this.#wakeRoomWaiters(this.#maxQueue - this.#entries.size);
+    _wakeRoomWaiters(this.#roomWaiters, this.#maxQueue - this.#entries.size);
     this.#finishShutdown();
   }
 
@@ -556,16 +557,7 @@ export class BullMQExecutor implements Executor {
     this.#broken = error;
     this.#shutdown = true;
     for (const entry of [...this.#entries.values()]) this.#settle(entry, (f) => f.setException(error));
-    this.#wakeRoomWaiters(Number.POSITIVE_INFINITY);
+    _wakeRoomWaiters(this.#roomWaiters, Number.POSITIVE_INFINITY);
     this.#finishShutdown();
-  }
-
-  #wakeRoomWaiters(room: number): void {
-    while (room > 0 && this.#roomWaiters.length > 0) {
-      const waiter = this.#roomWaiters.shift() as Future<void>;
-      if (waiter.done()) continue; // its task was cancelled: the room goes to the next one
-      waiter.setResult(undefined);
-      room--;
-    }
   }
 }

@@ -14,7 +14,7 @@ import type { Job, Processor, WorkerOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { describeReceived } from "../../lib/core/received.js";
 import { _CancelWatch } from "./cancel-watch.js";
-import { _bullmqConnection, _checkQueueOptions, _closeConnection, _openConnection } from "./connection.js";
+import { _bullmqConnection, _checkFlag, _checkQueueOptions, _closeConnection, _openConnection } from "./connection.js";
 import type { BullMQConnection } from "./connection.js";
 import { _Dispatcher } from "./dispatcher.js";
 import { _checkEvictionPolicy } from "./eviction-policy.js";
@@ -254,6 +254,7 @@ function sandboxProcessorUrl(): URL {
 function checkOptions(options: BullMQWorkerOptions): void {
   const where = "startBullMQWorker()";
   _checkQueueOptions(where, options);
+  _checkFlag(where, "sandbox", options.sandbox);
   if (typeof options.moduleRoot !== "string" || options.moduleRoot === "")
     throw new TypeError(`${where} needs moduleRoot as a folder path: received ${describeReceived(options.moduleRoot)}`);
   for (const key of ["concurrency", "lockDuration", "stalledInterval"] as const) {

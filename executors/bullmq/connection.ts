@@ -24,17 +24,27 @@ import { describeReceived } from "../../lib/core/received.js";
 export type BullMQConnection = RedisOptions | Redis;
 
 /**
- * @internal Checks what producers and workers both take: an options object, its `connection`
- * and its `queueName` (BullMQ's keys are `<prefix>:<queue>:…`, so no ":"); `where` names the caller.
+ * @internal Checks what producers and workers both take: an options object, its `connection`,
+ * its `queueName` (BullMQ's keys are `<prefix>:<queue>:…`, so no ":"), `prefix` and
+ * `allowEviction`; `where` names the caller.
  */
 export function _checkQueueOptions(where: string, options: unknown): void {
   if (typeof options !== "object" || options === null)
     throw new TypeError(`${where} needs an options object: received ${describeReceived(options)}`);
-  const { connection, queueName } = options as { connection?: unknown; queueName?: unknown };
+  const { connection, queueName, prefix, allowEviction } = options as Record<string, unknown>;
   if (typeof connection !== "object" || connection === null)
     throw new TypeError(`${where} needs connection as ioredis options or an ioredis client: received ${describeReceived(connection)}`);
   if (typeof queueName !== "string" || queueName === "" || queueName.includes(":"))
     throw new TypeError(`${where} needs queueName as a non-empty string without ":": received ${describeReceived(queueName)}`);
+  if (prefix !== undefined && (typeof prefix !== "string" || prefix === ""))
+    throw new TypeError(`${where} needs prefix as a non-empty string: received ${describeReceived(prefix)}`);
+  _checkFlag(where, "allowEviction", allowEviction);
+}
+
+/** @internal Checks an optional boolean option. */
+export function _checkFlag(where: string, name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== "boolean")
+    throw new TypeError(`${where} needs ${name} as a boolean: received ${describeReceived(value)}`);
 }
 
 /**

@@ -36,11 +36,6 @@ export function startWorker(redis: RedisServer, options: Partial<BullMQWorkerOpt
   return startBullMQWorker({ connection: { path: redis.path }, queueName: QUEUE, moduleRoot: MODULE_ROOT, concurrency: 4, ...options });
 }
 
-/** A new executor on the test's Redis. */
-export function makeExecutor(redis: RedisServer, options: Partial<BullMQExecutorOptions> = {}): BullMQExecutor {
-  return new BullMQExecutor({ connection: { path: redis.path }, queueName: QUEUE, moduleRoot: MODULE_ROOT, ...options });
-}
-
 /**
  * Runs `body` with a new executor on a virtual-time loop (which asserts that nothing is left
  * pending), and shuts the executor down at the end (without waiting, whatever happened).
@@ -55,7 +50,7 @@ export function withExecutor<T>(
   return runVirtual(
     t,
     function* () {
-      const executor = makeExecutor(redis, options);
+      const executor = new BullMQExecutor({ connection: { path: redis.path }, queueName: QUEUE, moduleRoot: MODULE_ROOT, ...options });
       try {
         return yield* body(executor);
       } finally {

@@ -170,6 +170,8 @@ redisTest("`BullMQExecutor()` behaviour: bad options throw TypeError", (t) => {
     { connection, queueName: "q", maxQueue: 1.5 },
     { connection, queueName: "q", reconcileIntervalMs: -1 },
     { connection, queueName: "q", eventsMaxLen: 0 },
+    { connection, queueName: "q", allowEviction: "yes" },
+    { connection, queueName: "q", prefix: 7 },
     { connection, queueName: "q", moduleRoot: 3 },
     { connection, queueName: "q", defaultJobOptions: "fast" },
   ];

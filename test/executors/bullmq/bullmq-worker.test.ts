@@ -45,6 +45,9 @@ redisTest("`startBullMQWorker()` behaviour: bad options are refused with TypeErr
     { ...good, stalledInterval: -1 },
     { ...good, maxStalledCount: -1 },
     { ...good, execArgv: "--inspect" },
+    { ...good, sandbox: "yes" },
+    { ...good, allowEviction: 1 },
+    { ...good, prefix: "" },
   ];
   for (const options of bad) await t.throwsAsync(startBullMQWorker(options as never), { instanceOf: TypeError }, JSON.stringify(options));
 });
